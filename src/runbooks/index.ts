@@ -1,7 +1,7 @@
-import { AutomationDocument } from '../automation';
 import { exampleRunbook } from './example';
+import { Runbook } from './runbook';
 
 /** Every runbook the project ships, in the order they are rendered and deployed. */
-export function allRunbooks(): AutomationDocument[] {
+export function allRunbooks(): Runbook[] {
   return [exampleRunbook()];
 }
