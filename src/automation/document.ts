@@ -4,6 +4,7 @@ import { Parameter } from './parameter';
 import { Ref } from './ref';
 import { assertSize, generatedHeader, toJson, toYaml } from './render';
 import { Step } from './step';
+import { analyzeStepGraph } from './validate/step-graph';
 
 /** Properties of an Automation document. */
 export interface AutomationDocumentProps {
@@ -118,11 +119,24 @@ function checkStructure(props: AutomationDocumentProps): string[] {
     for (const t of s.explicitTargets()) {
       if (!steps.has(t)) problems.push(`step ${s.name} goes to ${t}, which is not a step of this document — add it to steps`);
     }
+  }
+  if (problems.length > 0) return problems;
+  // Control flow decides which outputs a step may read: only those of steps that completed on every
+  // path to it (the validator's own analysis, so build and validate agree).
+  const graph = analyzeStepGraph({ mainSteps: props.steps.map((s) => s.render()) });
+  for (const s of props.steps) {
+    if (!graph.reachable.has(s.name)) problems.push(`step ${s.name} can never run: no step leads to it — link it or remove it`);
+    const before = graph.guaranteedBefore(s.name);
     for (const ref of refsIn(s.render())) {
-      const [head] = ref.split('.');
       if (ref.includes(':')) continue;
-      if (!ref.includes('.') && !params.has(ref)) problems.push(`step ${s.name} reads {{ ${ref} }}, which is not a parameter of this document`);
-      if (ref.includes('.') && !steps.has(head)) problems.push(`step ${s.name} reads {{ ${ref} }}, but step ${head} is not in this document`);
+      const [head] = ref.split('.');
+      if (!ref.includes('.')) {
+        if (!params.has(ref)) problems.push(`step ${s.name} reads {{ ${ref} }}, which is not a parameter of this document`);
+      } else if (!steps.has(head)) {
+        problems.push(`step ${s.name} reads {{ ${ref} }}, but step ${head} is not in this document`);
+      } else if (!before.has(head) && graph.reachable.has(s.name)) {
+        problems.push(`step ${s.name} reads {{ ${ref} }}, but ${head} does not complete on every path before ${s.name} — read it only after ${head} on all paths`);
+      }
     }
   }
   for (const out of props.outputs ?? []) {
