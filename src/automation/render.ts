@@ -1,10 +1,8 @@
 import YAML from 'yaml';
+import { MAX_DOCUMENT_BYTES } from './validate/validate';
 
-/**
- * Largest document SSM accepts: 64 KB of content.
- * https://docs.aws.amazon.com/general/latest/gr/ssm.html (Systems Manager service quotas)
- */
-export const MAX_DOCUMENT_BYTES = 64 * 1024;
+// One limit for builder and validator: the builder refuses to render what the validator would reject.
+export { MAX_DOCUMENT_BYTES };
 
 /** First lines of every generated file, so nobody edits it by hand. */
 export function generatedHeader(source: string): string {
