@@ -17,6 +17,17 @@ const EDGE_FIELD: Record<EdgeKind, string> = {
   cancel: 'onCancel',
 };
 
+const ON_CANCEL_FORBIDDEN: ReadonlySet<string> = new Set([
+  'aws:approve',
+  'aws:copyImage',
+  'aws:createImage',
+  'aws:createStack',
+  'aws:createTags',
+  'aws:pause',
+  'aws:runInstances',
+  'aws:sleep',
+]);
+
 /** Runs check 3 on a parsed document. */
 export function checkGraph(doc: unknown, file: string): Diagnostic[] {
   const out: Diagnostic[] = [];
@@ -45,6 +56,15 @@ export function checkGraph(doc: unknown, file: string): Diagnostic[] {
     }
     if (s.onCancel !== undefined && s.onCancel !== 'Abort' && stepTarget(s.onCancel) === undefined) {
       err(s.name, `onCancel is "${s.onCancel}"; only Abort or step:<name> are allowed`, 'use Abort or step:<name>');
+    }
+  }
+
+  // automation-actions.html (onCancel): "doesn't support moving to" these actions.
+  const byName = new Map(allSteps(doc).map((s) => [s.name, s]));
+  for (const s of allSteps(doc)) {
+    const target = byName.get(stepTarget(s.onCancel) ?? '');
+    if (target?.action !== undefined && ON_CANCEL_FORBIDDEN.has(target.action)) {
+      err(s.name, `onCancel moves to ${target.name}, an ${target.action} step; onCancel cannot move to ${[...ON_CANCEL_FORBIDDEN].join(', ')}`, 'cancel to a step of another action, e.g. aws:executeAwsApi');
     }
   }
 

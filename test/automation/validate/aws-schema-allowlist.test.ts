@@ -11,7 +11,13 @@ const sleep = { name: 'wait', action: 'aws:sleep', inputs: { Duration: 'PT1S' } 
 /** One minimal document per allowlist entry, valid for our checks, that AWS's schema complains about. */
 const demos: Record<string, unknown> = {
   'variables-section': { schemaVersion: '0.3', variables: { N: { type: 'Integer', default: 0 } }, mainSteps: [sleep] },
-  'onCancel-property': { schemaVersion: '0.3', mainSteps: [{ ...sleep, onCancel: 'step:cleanup' }, { ...sleep, name: 'cleanup' }] },
+  'onCancel-property': {
+    schemaVersion: '0.3',
+    mainSteps: [
+      { ...sleep, onCancel: 'step:cleanup', isEnd: true },
+      { name: 'cleanup', action: 'aws:executeAwsApi', inputs: { Service: 'ec2', Api: 'DescribeInstances' } },
+    ],
+  },
   'newer-actions': {
     schemaVersion: '0.3',
     mainSteps: [{ name: 'each', action: 'aws:loop', inputs: { Iterators: ['a', 'b'], Steps: [{ ...sleep, name: 'inner' }] } }],

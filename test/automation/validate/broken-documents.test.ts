@@ -207,6 +207,13 @@ const cases: Case[] = [
     message: 'onCancel is "Continue"; only Abort or step:<name> are allowed',
   },
   {
+    title: 'onCancel moving to an action that cannot be a cancel target',
+    doc: mutate((d) => (d.mainSteps[0].onCancel = 'step:report')),
+    check: 'graph',
+    step: 'describe',
+    message: 'onCancel moves to report, an aws:sleep step',
+  },
+  {
     title: 'unknown key at top level',
     doc: mutate((d) => (d.mainStep = [])),
     check: 'schema',
