@@ -3,6 +3,7 @@ import {
   AssertAwsResourceProperty, Branch, ChangeInstanceState, Condition, ExecuteAutomation, ExecuteAwsApi,
   ExecuteScript, Parameter, RunCommand, Sleep, WaitForAwsResourceProperty,
 } from '../../src/automation';
+import { BUILT_IN_OUTPUTS } from '../../src/automation/validate';
 
 // Each expected value below is the YAML example (or the documented input list) of the action's page
 // in the Automation actions reference, adapted only in names:
@@ -140,7 +141,7 @@ describe('each action renders the structure AWS documents', () => {
       inputs: { Runtime: 'python3.11', Handler: 'handler', Script: script, InputPayload: { Name: '{{ ImageName }}' } },
       outputs: [{ Name: 'Ok', Selector: '$.Payload.ok', Type: 'Boolean' }],
     });
-    expect(`${step.out.OutputPayload}`).toBe('{{ check.OutputPayload }}');
+    expect(`${step.out.Payload}`).toBe("{{ check.Payload }}");
     expect(step.permissions()).toEqual([{ actions: ['ec2:DescribeImages'], resources: ['*'] }]);
   });
 
@@ -191,5 +192,21 @@ describe('bad step definitions fail at construction with the step named', () => 
     ['parameter without description', () => Parameter.boolean('P', { description: ' ' }), /description must not be empty/],
   ])('%s', (_name, make, message) => {
     expect(make).toThrow(message);
+  });
+});
+
+describe('built-in output references agree with the validator', () => {
+  test('every built-in ref a step exposes is an output the validator accepts for its action', () => {
+    const ids = Parameter.stringList('Ids', { description: 'ids', allowedPattern: '^i-[a-z0-9]+$' });
+    const steps = [
+      new RunCommand('R', { documentName: 'AWS-RunShellScript', instanceIds: ids }),
+      new ExecuteAutomation('A', { documentName: 'Child' }),
+      new ExecuteScript('S', { handler: 'h', script: 'def h(e, c):\n  pass\n', permissions: [] }),
+    ];
+    for (const step of steps) {
+      const names = Object.keys(step.out);
+      expect(names.length).toBeGreaterThan(0);
+      expect(BUILT_IN_OUTPUTS[step.action]).toEqual(expect.arrayContaining(names));
+    }
   });
 });

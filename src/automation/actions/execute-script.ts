@@ -34,8 +34,8 @@ export interface ExecuteScriptProps<O extends OutputSpecs> extends StepOptions {
  */
 export class ExecuteScript<O extends OutputSpecs = Record<never, never>> extends Step {
   readonly action = 'aws:executeScript';
-  /** Typed references to the declared outputs, plus the raw `OutputPayload`. */
-  readonly out: OutputRefs<O> & { readonly OutputPayload: Ref<'StringMap'> };
+  /** Typed references to the declared outputs, plus `Payload`: the JSON object the handler returned (up to 100 KB, per the action reference). */
+  readonly out: OutputRefs<O> & { readonly Payload: Ref<'StringMap'> };
   private readonly declared: ReturnType<typeof declareOutputs<O>>['rendered'];
 
   constructor(name: string, private readonly props: ExecuteScriptProps<O>) {
@@ -47,7 +47,7 @@ export class ExecuteScript<O extends OutputSpecs = Record<never, never>> extends
       throw new Error(`Step ${name}: the script defines no function ${props.handler}(events, context)`);
     }
     const { refs, rendered } = declareOutputs(name, props.outputs ?? ({} as O));
-    this.out = { ...refs, OutputPayload: new Ref(`${name}.OutputPayload`, 'StringMap', name) };
+    this.out = { ...refs, Payload: new Ref(`${name}.Payload`, 'StringMap', name) };
     this.declared = rendered;
   }
 
