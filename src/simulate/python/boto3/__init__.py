@@ -1,0 +1,73 @@
+"""A boto3 stand-in for simulated aws:executeScript handlers.
+
+boto3.client(service) returns a client whose snake_case methods map to the service's
+API operations through botocore's own service model (botocore is installed with Debian's
+python3-botocore), validate parameters with botocore's validator as real boto3 does, and
+forward the call to the simulated world. Errors are botocore's real ClientError.
+"""
+import base64
+
+import botocore.session
+from botocore.exceptions import ClientError
+from botocore.validate import ParamValidator
+
+import worker
+
+_session = botocore.session.get_session()
+_models = {}
+_validator = ParamValidator()
+
+
+def _model(service):
+    if service not in _models:
+        model = _session.get_service_model(service)
+        names = {botocore.xform_name(op): op for op in model.operation_names}
+        _models[service] = (model, names)
+    return _models[service]
+
+
+def _decode(value):
+    if isinstance(value, dict):
+        if set(value.keys()) == {"__bytes__"}:
+            return base64.b64decode(value["__bytes__"])
+        return {k: _decode(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_decode(v) for v in value]
+    return value
+
+
+class _Client:
+    def __init__(self, service):
+        self._service = service
+        self._model, self._names = _model(service)
+        self.exceptions = type("Exceptions", (), {"ClientError": ClientError})
+
+    def __getattr__(self, name):
+        operation = self._names.get(name)
+        if operation is None:
+            raise AttributeError("'%s' object has no attribute '%s'" % (self._service, name))
+
+        def call(**params):
+            report = _validator.validate(params, self._model.operation_model(operation).input_shape)
+            if report.has_errors():
+                from botocore.exceptions import ParamValidationError
+                raise ParamValidationError(report=report.generate_report())
+            answer = worker.proxy_call(self._service, operation, params)
+            if not answer.get("ok"):
+                raise ClientError({"Error": {"Code": answer.get("code"), "Message": answer.get("message")},
+                                   "ResponseMetadata": {"HTTPStatusCode": 400}}, operation)
+            return _decode(answer.get("value"))
+
+        return call
+
+
+def client(service_name, *args, **kwargs):
+    return _Client(service_name)
+
+
+class Session:
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def client(self, service_name, *args, **kwargs):
+        return _Client(service_name)

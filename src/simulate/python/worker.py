@@ -1,0 +1,89 @@
+"""Runs aws:executeScript handlers for the simulator.
+
+One persistent process per simulator: it reads JSON lines on stdin and answers on stdout.
+  -> {"type": "run", "script": str, "handler": str, "events": any}
+  <- {"type": "call", "service": str, "operation": str, "params": any}   (boto3 calls)
+  -> {"type": "result", "ok": bool, "value"|"code"+"message": ...}
+  <- {"type": "done", "ok": bool, "value"|"errorType"+"errorMessage": ...}
+Bytes travel as {"__bytes__": "<base64>"} because JSON has no bytes.
+The boto3 module handlers import is the shim next to this file, not the real boto3.
+"""
+import base64
+import io
+import json
+import os
+import sys
+import traceback
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.dont_write_bytecode = True
+
+PROTOCOL_IN = sys.stdin
+PROTOCOL_OUT = sys.stdout
+
+
+def encode(value):
+    if isinstance(value, (bytes, bytearray)):
+        return {"__bytes__": base64.b64encode(bytes(value)).decode("ascii")}
+    if isinstance(value, dict):
+        return {str(k): encode(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [encode(v) for v in value]
+    return value
+
+
+def send(message):
+    PROTOCOL_OUT.write(json.dumps(message) + "\n")
+    PROTOCOL_OUT.flush()
+
+
+def receive():
+    line = PROTOCOL_IN.readline()
+    if not line:
+        sys.exit(0)
+    return json.loads(line)
+
+
+def proxy_call(service, operation, params):
+    """Used by the boto3 shim: forwards one API call to the simulated world."""
+    send({"type": "call", "service": service, "operation": operation, "params": encode(params)})
+    return receive()
+
+
+class Context:
+    """The handler's context argument (Automation passes an object, rarely used)."""
+    aws_request_id = "simulated"
+
+
+def run(message):
+    namespace = {"__name__": "automation_script"}
+    captured = io.StringIO()
+    sys.stdout = captured
+    try:
+        exec(compile(message["script"], "<executeScript>", "exec"), namespace)
+        handler = namespace.get(message["handler"])
+        if not callable(handler):
+            return {"type": "done", "ok": False, "errorType": "HandlerNotFound",
+                    "errorMessage": "handler %s is not defined by the script" % message["handler"]}
+        value = handler(message["events"], Context())
+        json.dumps(encode(value))  # the payload must be JSON-serialisable, as in Automation
+        return {"type": "done", "ok": True, "value": encode(value), "log": captured.getvalue()}
+    except Exception as error:  # the step fails with the exception, as Automation reports it
+        return {"type": "done", "ok": False, "errorType": type(error).__name__,
+                "errorMessage": str(error), "traceback": traceback.format_exc(), "log": captured.getvalue()}
+    finally:
+        sys.stdout = PROTOCOL_OUT
+
+
+def main():
+    send({"type": "ready"})
+    while True:
+        message = receive()
+        if message.get("type") == "run":
+            send(run(message))
+
+
+if __name__ == "__main__":
+    # The boto3 shim imports this module by name; make that the running one, not a second copy.
+    sys.modules["worker"] = sys.modules[__name__]
+    main()

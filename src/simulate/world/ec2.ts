@@ -1,0 +1,418 @@
+import { VirtualClock } from '../clock';
+import { draw, Latencies } from '../latency';
+import { Rng } from '../rng';
+import { runUserDataAtBoot } from './boot';
+import { Instance, InstanceSpec, InstanceStateName, STATE_CODES } from './instance';
+import { ApiParams, filterValues, Operation, ParamReader } from './params';
+
+/** Shared pieces of the world an EC2 model needs. */
+export interface Ec2Context {
+  readonly clock: VirtualClock;
+  readonly rng: Rng;
+  readonly latencies: Latencies;
+  readonly accountId: string;
+  /** Called after every state change (Auto Scaling and SSM react to it). */
+  readonly onStateChange: (instance: Instance) => void;
+}
+
+/** User data limit: 16 KB raw, before base64 (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/user-data.html). */
+export const USER_DATA_LIMIT = 16384;
+
+/** Instance types the simulator knows, with their instance store (DescribeInstanceTypes InstanceStorageInfo). */
+const INSTANCE_TYPES: Readonly<Record<string, { storeGb?: number; hibernation: boolean }>> = {
+  't3.micro': { hibernation: true },
+  't3.small': { hibernation: true },
+  'm5.large': { hibernation: true },
+  'm5d.large': { storeGb: 75, hibernation: true },
+  'c5d.large': { storeGb: 50, hibernation: true },
+  'i3.large': { storeGb: 475, hibernation: true },
+  'm1.small': { storeGb: 160, hibernation: false },
+};
+
+/**
+ * Simulated Amazon EC2: the instance state machine and the operations runbooks call.
+ * Responses follow the EC2 API reference shapes; error codes are the documented ones
+ * (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html).
+ */
+export class Ec2 {
+  readonly instances = new Map<string, Instance>();
+  readonly operations: Readonly<Record<string, Operation>>;
+
+  constructor(private readonly ctx: Ec2Context) {
+    this.operations = {
+      DescribeInstances: (p) => this.describeInstances(p),
+      DescribeInstanceAttribute: (p) => this.describeInstanceAttribute(p),
+      ModifyInstanceAttribute: (p) => this.modifyInstanceAttribute(p),
+      StopInstances: (p) => this.stopInstances(p),
+      StartInstances: (p) => this.startInstances(p),
+      DescribeInstanceStatus: (p) => this.describeInstanceStatus(p),
+      CreateTags: (p) => this.createTags(p),
+      DeleteTags: (p) => this.deleteTags(p),
+      DescribeTags: (p) => this.describeTags(p),
+      GetConsoleOutput: (p) => this.getConsoleOutput(p),
+      DescribeInstanceTypes: (p) => this.describeInstanceTypes(p),
+    };
+  }
+
+  /** Adds an instance as a scenario describes it. */
+  add(spec: InstanceSpec): Instance {
+    const { rng } = this.ctx;
+    const instanceId = spec.instanceId ?? `i-0${rng.hex(16)}`;
+    const state = spec.state ?? 'running';
+    const instance: Instance = {
+      instanceId,
+      instanceType: spec.instanceType ?? 't3.micro',
+      rootDeviceType: spec.rootDeviceType ?? 'ebs',
+      spot: spec.spot,
+      spotRequestId: spec.spot ? `sir-${rng.hex(8)}` : undefined,
+      hibernationConfigured: spec.hibernationConfigured ?? false,
+      disableApiStop: spec.disableApiStop ?? false,
+      elasticIp: spec.elasticIp ?? false,
+      platformDetails: spec.platformDetails ?? 'Linux/UNIX',
+      instanceProfile: spec.instanceProfile ?? true,
+      state,
+      stateTransitionReason: '',
+      userData: Buffer.from(spec.userData ?? Buffer.alloc(0)),
+      tags: new Map(Object.entries(spec.tags ?? {})),
+      statusChecks: state === 'running' ? 'ok' : 'not-applicable',
+      agentWorks: spec.agentWorks ?? true,
+      agentRegistered: spec.agentRegistered ?? spec.agentWorks ?? true,
+      agentOnline: state === 'running' && (spec.agentWorks ?? true),
+      startFails: spec.startFails ?? false,
+      ssh: { ...(spec.ssh ?? { user: 'ec2-user', userExists: true, broken: true, fixActions: 2 }) },
+      bootCount: 1,
+      userDataRequestsDone: new Set(),
+      consoleOutput: 'Cloud-init v. 22.4.2 finished\n',
+      generation: 0,
+      launchTime: this.ctx.clock.date(),
+    };
+    if (state === 'running') instance.publicIp = this.newPublicIp(instance);
+    this.instances.set(instanceId, instance);
+    return instance;
+  }
+
+  /** Terminates an instance (Auto Scaling replacement); the state machine runs as in EC2. */
+  terminate(instance: Instance): void {
+    this.setState(instance, 'shutting-down', 'User initiated');
+    const gen = instance.generation;
+    this.ctx.clock.schedule(draw(this.ctx.rng, this.ctx.latencies.stop), () => {
+      if (instance.generation === gen) this.setState(instance, 'terminated', 'User initiated');
+    });
+  }
+
+  private newPublicIp(instance: Instance): string {
+    const { rng } = this.ctx;
+    if (instance.elasticIp && instance.publicIp) return instance.publicIp;
+    return `3.${Math.floor(rng.next() * 256)}.${Math.floor(rng.next() * 256)}.${Math.floor(rng.next() * 254) + 1}`;
+  }
+
+  private setState(instance: Instance, state: InstanceStateName, reason: string): void {
+    instance.state = state;
+    instance.generation++;
+    instance.stateTransitionReason = reason;
+    if (state !== 'running') {
+      instance.statusChecks = 'not-applicable';
+      instance.agentOnline = false;
+    }
+    this.ctx.onStateChange(instance);
+  }
+
+  private reader(op: string, p: ApiParams): ParamReader {
+    return new ParamReader('ec2', op, p);
+  }
+
+  /** Resolves ids the way EC2 does: malformed → Malformed, unknown → NotFound. */
+  private find(r: ParamReader, ids: readonly string[]): Instance[] {
+    const malformed = ids.filter((id) => !/^i-[0-9a-f]{8,17}$/.test(id));
+    if (malformed.length > 0) r.fail('InvalidInstanceID.Malformed', `Invalid id: "${malformed[0]}"`);
+    const missing = ids.filter((id) => !this.instances.has(id));
+    if (missing.length > 0) r.fail('InvalidInstanceID.NotFound', `The instance ID '${missing.join(', ')}' does not exist`);
+    return ids.map((id) => this.instances.get(id) as Instance);
+  }
+
+  private stateOf(instance: Instance): { Code: number; Name: InstanceStateName } {
+    return { Code: STATE_CODES[instance.state], Name: instance.state };
+  }
+
+  private tagList(instance: Instance): { Key: string; Value: string }[] {
+    return [...instance.tags].map(([Key, Value]) => ({ Key, Value }));
+  }
+
+  private describeOne(i: Instance): Record<string, unknown> {
+    const running = i.state === 'running';
+    const association = running && i.publicIp
+      ? { PublicIp: i.publicIp, IpOwnerId: i.elasticIp ? this.ctx.accountId : 'amazon' }
+      : undefined;
+    return {
+      InstanceId: i.instanceId,
+      InstanceType: i.instanceType,
+      ImageId: 'ami-0abcdef1234567890',
+      LaunchTime: i.launchTime.toISOString(),
+      State: this.stateOf(i),
+      StateTransitionReason: i.stateTransitionReason,
+      ...(i.stateReason ? { StateReason: i.stateReason } : {}),
+      RootDeviceType: i.rootDeviceType,
+      RootDeviceName: '/dev/xvda',
+      // Instance store volumes never appear here; only EBS mappings do.
+      BlockDeviceMappings: i.rootDeviceType === 'ebs'
+        ? [{ DeviceName: '/dev/xvda', Ebs: { VolumeId: `vol-${i.instanceId.slice(2)}`, Status: 'attached', DeleteOnTermination: true } }]
+        : [],
+      ...(i.spot ? { InstanceLifecycle: 'spot', SpotInstanceRequestId: i.spotRequestId } : {}),
+      HibernationOptions: { Configured: i.hibernationConfigured },
+      PlatformDetails: i.platformDetails,
+      ...(i.platformDetails.startsWith('Windows') ? { Platform: 'windows' } : {}),
+      ...(running && i.publicIp ? { PublicIpAddress: i.publicIp } : {}),
+      PrivateIpAddress: '10.0.0.10',
+      NetworkInterfaces: [{ NetworkInterfaceId: `eni-${i.instanceId.slice(2)}`, ...(association ? { Association: association } : {}) }],
+      ...(i.instanceProfile ? { IamInstanceProfile: { Arn: `arn:aws:iam::${this.ctx.accountId}:instance-profile/ssm`, Id: 'AIPAEXAMPLE' } } : {}),
+      ...(i.tags.size > 0 ? { Tags: this.tagList(i) } : {}),
+    };
+  }
+
+  private describeInstances(p: ApiParams): unknown {
+    const r: ParamReader = this.reader('DescribeInstances', p);
+    r.only(['InstanceIds', 'Filters', 'MaxResults', 'NextToken', 'DryRun']);
+    const ids = r.optionalStringList('InstanceIds');
+    let found = ids ? this.find(r, ids) : [...this.instances.values()];
+    const filters = r.list('Filters');
+    const stateFilter = filterValues(filters, 'instance-state-name');
+    if (stateFilter) found = found.filter((i) => stateFilter.includes(i.state));
+    const idFilter = filterValues(filters, 'instance-id');
+    if (idFilter) found = found.filter((i) => idFilter.includes(i.instanceId));
+    return { Reservations: found.length > 0 ? [{ ReservationId: 'r-0123456789abcdef0', OwnerId: this.ctx.accountId, Instances: found.map((i) => this.describeOne(i)) }] : [] };
+  }
+
+  private describeInstanceAttribute(p: ApiParams): unknown {
+    const r: ParamReader = this.reader('DescribeInstanceAttribute', p);
+    r.only(['InstanceId', 'Attribute', 'DryRun']);
+    const [i] = this.find(r, [r.string('InstanceId')]);
+    const attribute = r.string('Attribute');
+    switch (attribute) {
+      case 'userData':
+        // The value comes back base64-encoded; empty user data has no Value at all.
+        return { InstanceId: i.instanceId, UserData: i.userData.length > 0 ? { Value: i.userData.toString('base64') } : {} };
+      case 'disableApiStop':
+        return { InstanceId: i.instanceId, DisableApiStop: { Value: i.disableApiStop } };
+      case 'disableApiTermination':
+        return { InstanceId: i.instanceId, DisableApiTermination: { Value: false } };
+      case 'instanceType':
+        return { InstanceId: i.instanceId, InstanceType: { Value: i.instanceType } };
+      case 'instanceInitiatedShutdownBehavior':
+        return { InstanceId: i.instanceId, InstanceInitiatedShutdownBehavior: { Value: 'stop' } };
+      case 'rootDeviceName':
+        return { InstanceId: i.instanceId, RootDeviceName: { Value: '/dev/xvda' } };
+      default:
+        return r.fail('InvalidParameterValue', `Value (${attribute}) for parameter attribute is invalid. Unknown attribute.`);
+    }
+  }
+
+  /** A blob member: botocore base64-encodes it on the wire, so what arrives here is the raw bytes. */
+  private blob(r: ParamReader, v: unknown, name: string): Buffer {
+    if (Buffer.isBuffer(v)) return v;
+    if (typeof v === 'string') return Buffer.from(v, 'utf8');
+    return r.fail('InvalidParameterValue', `${name} must be bytes or a string`);
+  }
+
+  private modifyInstanceAttribute(p: ApiParams): unknown {
+    const r: ParamReader = this.reader('ModifyInstanceAttribute', p);
+    r.only(['InstanceId', 'UserData', 'DisableApiStop', 'Attribute', 'Value', 'DryRun']);
+    const [i] = this.find(r, [r.string('InstanceId')]);
+    const userData = r.struct('UserData');
+    const attribute = r.optionalString('Attribute');
+    const stop = r.struct('DisableApiStop');
+    if (userData || attribute === 'userData') {
+      const bytes = this.blob(r, userData ? (userData.Value ?? '') : (p.Value ?? ''), 'UserData.Value');
+      if (i.rootDeviceType !== 'ebs') r.fail('UnsupportedOperation', `The instance '${i.instanceId}' does not have an 'ebs' root device type.`);
+      if (i.state !== 'stopped') r.fail('IncorrectInstanceState', `The instance '${i.instanceId}' is not in the 'stopped' state.`);
+      if (bytes.length > USER_DATA_LIMIT) r.fail('InvalidParameterValue', `User data is limited to ${USER_DATA_LIMIT} bytes`);
+      i.userData = Buffer.from(bytes);
+      return {};
+    }
+    if (stop) {
+      i.disableApiStop = stop.Value === true || stop.Value === 'true';
+      return {};
+    }
+    if (attribute) return r.fail('InvalidParameterValue', `The simulated EC2 does not model modifying attribute ${attribute}`);
+    return r.fail('MissingParameter', 'The request must contain an attribute to modify');
+  }
+
+  private stopInstances(p: ApiParams): unknown {
+    const r: ParamReader = this.reader('StopInstances', p);
+    r.only(['InstanceIds', 'Force', 'Hibernate', 'DryRun']);
+    const found = this.find(r, r.stringList('InstanceIds'));
+    const force = r.boolean('Force');
+    const hibernate = r.boolean('Hibernate');
+    // Every instance is checked before any is changed, as EC2 rejects the whole request.
+    for (const i of found) {
+      if (i.state === 'stopped' || i.state === 'stopping') continue;
+      if (i.disableApiStop) r.fail('OperationNotPermitted', `The instance '${i.instanceId}' may not be stopped. Modify its 'disableApiStop' instance attribute and try again.`);
+      if (i.rootDeviceType !== 'ebs') r.fail('UnsupportedOperation', `The instance '${i.instanceId}' does not have an 'ebs' root device type and cannot be stopped.`);
+      if (i.spot === 'one-time') r.fail('UnsupportedOperation', `You can't stop the Spot Instance '${i.instanceId}' because it is associated with a one-time Spot Instance request. You can only stop Spot Instances associated with persistent Spot Instance requests.`);
+      if (hibernate && !i.hibernationConfigured) r.fail('UnsupportedHibernationConfiguration', `The instance '${i.instanceId}' does not have hibernation configured.`);
+      if (i.state !== 'running') r.fail('IncorrectInstanceState', `This instance '${i.instanceId}' is not in a state from which it can be stopped.`);
+    }
+    const changes = found.map((i) => {
+      const previous = this.stateOf(i);
+      if (i.state === 'running') {
+        this.setState(i, 'stopping', `User initiated (${this.ctx.clock.date().toISOString()})`);
+        const gen = i.generation;
+        const ms = draw(this.ctx.rng, this.ctx.latencies.stop) * (force ? 0.5 : 1);
+        this.ctx.clock.schedule(ms, () => {
+          if (i.generation !== gen) return;
+          i.stateReason = { Code: 'Client.UserInitiatedShutdown', Message: 'Client.UserInitiatedShutdown: User initiated shutdown' };
+          this.setState(i, 'stopped', i.stateTransitionReason);
+          if (!i.elasticIp) i.publicIp = undefined;
+        });
+      }
+      return { InstanceId: i.instanceId, CurrentState: this.stateOf(i), PreviousState: previous };
+    });
+    return { StoppingInstances: changes };
+  }
+
+  private startInstances(p: ApiParams): unknown {
+    const r: ParamReader = this.reader('StartInstances', p);
+    r.only(['InstanceIds', 'AdditionalInfo', 'DryRun']);
+    const found = this.find(r, r.stringList('InstanceIds'));
+    for (const i of found) {
+      if (!['stopped', 'running', 'pending'].includes(i.state)) {
+        r.fail('IncorrectInstanceState', `The instance '${i.instanceId}' is not in a state from which it can be started.`);
+      }
+    }
+    const changes = found.map((i) => {
+      const previous = this.stateOf(i);
+      if (i.state === 'stopped') {
+        i.stateReason = undefined;
+        this.setState(i, 'pending', '');
+        const gen = i.generation;
+        this.ctx.clock.schedule(draw(this.ctx.rng, this.ctx.latencies.start), () => {
+          if (i.generation !== gen) return;
+          if (i.startFails) {
+            // The KMS case: the root volume cannot be attached, the instance falls back to stopped.
+            // https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/troubleshooting-launch.html#troubleshooting-launch-internal
+            i.stateReason = { Code: 'Client.InternalError', Message: 'Client.InternalError: Client error on launch' };
+            this.setState(i, 'stopped', 'Client.InternalError: Client error on launch');
+            return;
+          }
+          this.boot(i);
+        });
+      }
+      return { InstanceId: i.instanceId, CurrentState: this.stateOf(i), PreviousState: previous };
+    });
+    return { StartingInstances: changes };
+  }
+
+  private boot(i: Instance): void {
+    const { clock, rng, latencies } = this.ctx;
+    i.publicIp = this.newPublicIp(i);
+    i.bootCount++;
+    i.statusChecks = 'initializing';
+    this.setState(i, 'running', '');
+    const gen = i.generation;
+    clock.schedule(draw(rng, latencies.boot), () => {
+      if (i.generation === gen) runUserDataAtBoot(i);
+    });
+    clock.schedule(draw(rng, latencies.statusChecks), () => {
+      if (i.generation === gen) i.statusChecks = 'ok';
+    });
+    if (i.agentWorks) {
+      clock.schedule(draw(rng, latencies.agentOnline), () => {
+        if (i.generation === gen && i.agentWorks) {
+          i.agentOnline = true;
+          i.agentRegistered = true;
+        }
+      });
+    }
+  }
+
+  private describeInstanceStatus(p: ApiParams): unknown {
+    const r: ParamReader = this.reader('DescribeInstanceStatus', p);
+    r.only(['InstanceIds', 'IncludeAllInstances', 'Filters', 'MaxResults', 'NextToken', 'DryRun']);
+    const ids = r.optionalStringList('InstanceIds');
+    const all = r.boolean('IncludeAllInstances');
+    const found = (ids ? this.find(r, ids) : [...this.instances.values()]).filter((i) => all || i.state === 'running');
+    return {
+      InstanceStatuses: found.map((i) => ({
+        InstanceId: i.instanceId,
+        AvailabilityZone: 'us-east-1a',
+        InstanceState: this.stateOf(i),
+        InstanceStatus: { Status: i.statusChecks, Details: [{ Name: 'reachability', Status: i.statusChecks === 'ok' ? 'passed' : 'initializing' }] },
+        SystemStatus: { Status: i.statusChecks, Details: [{ Name: 'reachability', Status: i.statusChecks === 'ok' ? 'passed' : 'initializing' }] },
+      })),
+    };
+  }
+
+  private tagTargets(r: ParamReader): Instance[] {
+    return this.find(r, r.stringList('Resources'));
+  }
+
+  private createTags(p: ApiParams): unknown {
+    const r: ParamReader = this.reader('CreateTags', p);
+    r.only(['Resources', 'Tags', 'DryRun']);
+    const targets = this.tagTargets(r);
+    const tags = r.list('Tags');
+    for (const t of tags) {
+      if (typeof t.Key !== 'string' || t.Key.startsWith('aws:')) r.fail('InvalidParameterValue', `Tag key ${String(t.Key)} is not allowed`);
+    }
+    for (const i of targets) for (const t of tags) i.tags.set(String(t.Key), t.Value === undefined ? '' : String(t.Value));
+    return {};
+  }
+
+  private deleteTags(p: ApiParams): unknown {
+    const r: ParamReader = this.reader('DeleteTags', p);
+    r.only(['Resources', 'Tags', 'DryRun']);
+    const targets = this.tagTargets(r);
+    const tags = r.list('Tags');
+    for (const i of targets) {
+      for (const t of tags) {
+        const key = String(t.Key);
+        // With a Value, the tag is deleted only if the value matches (DeleteTags API reference).
+        if (t.Value === undefined || i.tags.get(key) === String(t.Value)) i.tags.delete(key);
+      }
+    }
+    return {};
+  }
+
+  private describeTags(p: ApiParams): unknown {
+    const r: ParamReader = this.reader('DescribeTags', p);
+    r.only(['Filters', 'MaxResults', 'NextToken', 'DryRun']);
+    const filters = r.list('Filters');
+    const resourceIds = filterValues(filters, 'resource-id');
+    const keys = filterValues(filters, 'key');
+    const out: Record<string, string>[] = [];
+    for (const i of this.instances.values()) {
+      if (resourceIds && !resourceIds.includes(i.instanceId)) continue;
+      for (const [Key, Value] of i.tags) {
+        if (keys && !keys.includes(Key)) continue;
+        out.push({ Key, ResourceId: i.instanceId, ResourceType: 'instance', Value });
+      }
+    }
+    return { Tags: out };
+  }
+
+  private getConsoleOutput(p: ApiParams): unknown {
+    const r: ParamReader = this.reader('GetConsoleOutput', p);
+    r.only(['InstanceId', 'Latest', 'DryRun']);
+    const [i] = this.find(r, [r.string('InstanceId')]);
+    return { InstanceId: i.instanceId, Timestamp: this.ctx.clock.date().toISOString(), Output: Buffer.from(i.consoleOutput, 'utf8').toString('base64') };
+  }
+
+  private describeInstanceTypes(p: ApiParams): unknown {
+    const r: ParamReader = this.reader('DescribeInstanceTypes', p);
+    r.only(['InstanceTypes', 'Filters', 'MaxResults', 'NextToken', 'DryRun']);
+    const names = r.stringList('InstanceTypes');
+    const unknown = names.filter((n) => !(n in INSTANCE_TYPES));
+    if (unknown.length > 0) r.fail('InvalidInstanceType', `The following supplied instance types do not exist: [${unknown.join(', ')}]`);
+    return {
+      InstanceTypes: names.map((n) => {
+        const t = INSTANCE_TYPES[n];
+        return {
+          InstanceType: n,
+          InstanceStorageSupported: t.storeGb !== undefined,
+          ...(t.storeGb !== undefined ? { InstanceStorageInfo: { TotalSizeInGB: t.storeGb, Disks: [{ SizeInGB: t.storeGb, Count: 1, Type: 'ssd' }] } } : {}),
+          SupportedRootDeviceTypes: t.storeGb !== undefined ? ['ebs', 'instance-store'] : ['ebs'],
+          HibernationSupported: t.hibernation,
+        };
+      }),
+    };
+  }
+}

@@ -1,0 +1,149 @@
+import { VirtualClock } from '../clock';
+import { SimulatorLimitationError } from '../errors';
+import { draw, Latencies } from '../latency';
+import { Rng } from '../rng';
+import { Ec2 } from './ec2';
+import { Instance } from './instance';
+import { ApiParams, filterValues, Operation, ParamReader } from './params';
+import { parseCommandArgs, runRepair, SCRIPT_MARKER } from './repair-effect';
+
+/** Run Command invocation statuses (https://docs.aws.amazon.com/systems-manager/latest/userguide/monitor-commands.html). */
+export type InvocationStatus = 'Pending' | 'InProgress' | 'Success' | 'Failed' | 'DeliveryTimedOut' | 'Cancelled';
+
+interface Invocation {
+  readonly commandId: string;
+  readonly instanceId: string;
+  readonly documentName: string;
+  status: InvocationStatus;
+  responseCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run Command's default delivery timeout (SendCommand TimeoutSeconds, API reference). */
+const DEFAULT_DELIVERY_TIMEOUT_S = 3600;
+
+/**
+ * Simulated AWS Systems Manager: managed-node information and Run Command with
+ * AWS-RunShellScript. Commands that contain the repair script (its `# ec2-ssh-rescue`
+ * marker line) change the instance's SSH state as the script would; other shell lines
+ * cannot be executed on a simulated instance and complete with empty output.
+ */
+export class Ssm {
+  readonly invocations = new Map<string, Invocation>();
+  readonly operations: Readonly<Record<string, Operation>>;
+
+  constructor(
+    private readonly clock: VirtualClock,
+    private readonly rng: Rng,
+    private readonly latencies: Latencies,
+    private readonly ec2: Ec2,
+  ) {
+    this.operations = {
+      DescribeInstanceInformation: (p) => this.describeInstanceInformation(p),
+      SendCommand: (p) => this.sendCommand(p),
+      GetCommandInvocation: (p) => this.getCommandInvocation(p),
+    };
+  }
+
+  private reader(op: string, p: ApiParams): ParamReader {
+    return new ParamReader('ssm', op, p);
+  }
+
+  private describeInstanceInformation(p: ApiParams): unknown {
+    const r: ParamReader = this.reader('DescribeInstanceInformation', p);
+    r.only(['InstanceInformationFilterList', 'Filters', 'MaxResults', 'NextToken']);
+    const ids = filterValues(r.list('Filters'), 'InstanceIds', 'Key', 'Values')
+      ?? filterValues(r.list('InstanceInformationFilterList'), 'InstanceIds', 'key', 'valueSet');
+    const nodes = [...this.ec2.instances.values()].filter((i) => i.agentRegistered && i.state !== 'terminated' && (!ids || ids.includes(i.instanceId)));
+    return {
+      InstanceInformationList: nodes.map((i) => ({
+        InstanceId: i.instanceId,
+        PingStatus: i.agentOnline ? 'Online' : 'ConnectionLost',
+        PlatformType: i.platformDetails.startsWith('Windows') ? 'Windows' : 'Linux',
+        PlatformName: 'Amazon Linux',
+        AgentVersion: '3.3.1142.0',
+        ResourceType: 'EC2Instance',
+      })),
+    };
+  }
+
+  private sendCommand(p: ApiParams): unknown {
+    const r: ParamReader = this.reader('SendCommand', p);
+    r.only(['DocumentName', 'InstanceIds', 'Targets', 'Parameters', 'TimeoutSeconds', 'Comment', 'CloudWatchOutputConfig', 'OutputS3BucketName', 'OutputS3KeyPrefix', 'MaxConcurrency', 'MaxErrors', 'DocumentVersion', 'ServiceRoleArn', 'NotificationConfig']);
+    const documentName = r.string('DocumentName');
+    if (documentName !== 'AWS-RunShellScript') {
+      throw new SimulatorLimitationError(`simulated SSM runs only AWS-RunShellScript, not ${documentName}`);
+    }
+    const ids = r.stringList('InstanceIds');
+    const parameters = r.struct('Parameters') ?? {};
+    const commands = parameters.commands;
+    if (!Array.isArray(commands) || commands.length === 0) r.fail('InvalidParameters', 'Parameter "commands" is required for AWS-RunShellScript.');
+    const timeoutMs = Number(p.TimeoutSeconds ?? DEFAULT_DELIVERY_TIMEOUT_S) * 1000;
+    // SendCommand refuses instances whose agent is not online (InvalidInstanceId, API reference).
+    const targets: Instance[] = ids.map((id) => {
+      const i = this.ec2.instances.get(id);
+      if (!i || !i.agentRegistered || !i.agentOnline) r.fail('InvalidInstanceId', 'Instances [[' + id + ']] not in a valid state for account 111122223333');
+      return i;
+    });
+    const commandId = `${this.rng.hex(8)}-${this.rng.hex(4)}-${this.rng.hex(4)}-${this.rng.hex(4)}-${this.rng.hex(12)}`;
+    const text = commands.map(String).join('\n');
+    for (const i of targets) {
+      const inv: Invocation = { commandId, instanceId: i.instanceId, documentName, status: 'Pending', responseCode: -1, stdout: '', stderr: '' };
+      this.invocations.set(`${commandId}/${i.instanceId}`, inv);
+      this.deliver(inv, i, text, timeoutMs);
+    }
+    return { Command: { CommandId: commandId, DocumentName: documentName, InstanceIds: ids, Parameters: parameters, Status: 'Pending', RequestedDateTime: this.clock.date().toISOString() } };
+  }
+
+  private deliver(inv: Invocation, instance: Instance, text: string, timeoutMs: number): void {
+    const ms = draw(this.rng, this.latencies.runCommand);
+    const deadline = this.clock.now + timeoutMs;
+    inv.status = 'InProgress';
+    const attempt = (): void => {
+      if (inv.status !== 'InProgress') return;
+      if (!instance.agentOnline) {
+        // The agent picks the command up when it reconnects, unless the delivery timeout passes first.
+        if (this.clock.now + ms > deadline) {
+          this.clock.schedule(Math.max(0, deadline - this.clock.now), () => {
+            if (inv.status === 'InProgress') inv.status = 'DeliveryTimedOut';
+          });
+        } else this.clock.schedule(ms, attempt);
+        return;
+      }
+      this.execute(inv, instance, text);
+    };
+    this.clock.schedule(ms, attempt);
+  }
+
+  private execute(inv: Invocation, instance: Instance, text: string): void {
+    if (!SCRIPT_MARKER.test(text)) {
+      inv.status = 'Success';
+      inv.responseCode = 0;
+      return;
+    }
+    const run = runRepair(instance, parseCommandArgs(text));
+    inv.stdout = run.stdout;
+    inv.responseCode = run.exitCode;
+    inv.status = run.exitCode === 0 ? 'Success' : 'Failed';
+    if (run.exitCode !== 0) inv.stderr = `failed to run commands: exit status ${run.exitCode}`;
+  }
+
+  private getCommandInvocation(p: ApiParams): unknown {
+    const r: ParamReader = this.reader('GetCommandInvocation', p);
+    r.only(['CommandId', 'InstanceId', 'PluginName']);
+    const inv = this.invocations.get(`${r.string('CommandId')}/${r.string('InstanceId')}`);
+    if (!inv) return r.fail('InvocationDoesNotExist', 'An invocation with the given command id and instance id does not exist');
+    return {
+      CommandId: inv.commandId,
+      InstanceId: inv.instanceId,
+      DocumentName: inv.documentName,
+      PluginName: 'aws:runShellScript',
+      ResponseCode: inv.responseCode,
+      Status: inv.status,
+      StatusDetails: inv.status,
+      StandardOutputContent: inv.stdout.slice(0, 24000),
+      StandardErrorContent: inv.stderr.slice(0, 8000),
+    };
+  }
+}
