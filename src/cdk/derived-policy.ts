@@ -1,0 +1,108 @@
+import { Fn } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { RunbookCatalog } from './runbook-catalog';
+
+/** A tag the automation role requires on an instance before it may change it. */
+export interface InstanceTagCondition {
+  /** Tag key, e.g. `ec2-ssh-rescue`. */
+  readonly key: string;
+  /** Tag value the instance must carry, e.g. `allowed`. */
+  readonly value: string;
+}
+
+/**
+ * EC2 actions that change an instance. They are restricted even when a step forgot to flag them, so a
+ * missing `mutatesInstance` can never widen the role. The knowledge-center procedure this project
+ * automates asks to restrict ModifyInstanceAttribute in particular (user data swap).
+ * https://repost.aws/knowledge-center/ec2-server-refused-our-key
+ */
+export const MUTATING_INSTANCE_ACTIONS: ReadonlySet<string> = new Set([
+  'ec2:StopInstances', 'ec2:StartInstances', 'ec2:ModifyInstanceAttribute', 'ec2:CreateTags', 'ec2:DeleteTags',
+  'ec2:TerminateInstances', 'ec2:RebootInstances',
+]);
+
+/** Tag keys are 1-128 characters; values 0-256 (EC2 tag restrictions). */
+const TAG_KEY = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
+const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u;
+
+/**
+ * The IAM statements the automation role needs, derived from the documents' declared permissions:
+ * - no wildcard actions;
+ * - instance-changing actions only on instance ARNs and, when a tag condition is given, only on
+ *   instances carrying the tag (`aws:ResourceTag/<key>` — the tag already on the instance, so the
+ *   runbook can still add or remove its own lock tag on those instances);
+ * - statements with the same resources and condition merged, sorted for a stable template.
+ */
+export function derivedStatements(catalog: RunbookCatalog, tag?: InstanceTagCondition): iam.PolicyStatement[] {
+  if (tag !== undefined) checkTag(tag, catalog);
+  const groups = new Map<string, { actions: Set<string>; resources: string[]; mutates: boolean }>();
+  for (const { document, permission } of catalog.permissions()) {
+    for (const action of permission.actions) {
+      checkAction(document, action);
+      const mutates = permission.mutatesInstance === true || MUTATING_INSTANCE_ACTIONS.has(action);
+      if (mutates && permission.resources.includes('*')) {
+        throw new Error(`SshRescueAutomationRole: ${document} declares ${action} on every resource — declare it on instance ARNs (INSTANCE_ARN) so it can be restricted`);
+      }
+      const resources = [...new Set(permission.resources)].sort();
+      const key = JSON.stringify([resources, mutates]);
+      const group = groups.get(key) ?? { actions: new Set<string>(), resources, mutates };
+      group.actions.add(action);
+      groups.set(key, group);
+    }
+  }
+  return [...groups.values()]
+    .sort((a, b) => JSON.stringify([a.resources, a.mutates]).localeCompare(JSON.stringify([b.resources, b.mutates])))
+    .map((g) => new iam.PolicyStatement({
+      actions: [...g.actions].sort(),
+      resources: g.resources.map(resolveArn),
+      conditions: g.mutates && tag !== undefined ? { StringEquals: { [`aws:ResourceTag/${tag.key}`]: tag.value } } : undefined,
+    }));
+}
+
+/** `*` stays as is; ARN patterns use CloudFormation Fn::Sub pseudo parameters. */
+export function resolveArn(arn: string): string {
+  return arn === '*' ? '*' : arn.includes('${') ? Fn.sub(arn) : arn;
+}
+
+function checkAction(document: string, action: string): void {
+  if (!/^[a-z0-9-]+:[A-Za-z0-9]+$/.test(action)) {
+    throw new Error(`SshRescueAutomationRole: ${document} declares action "${action}" — actions must be exact (service:Operation), wildcards are not allowed`);
+  }
+}
+
+/**
+ * A runbook that removes the very tag the role is conditioned on would lose its own permission half
+ * way (e.g. before restoring user data), so such a tag key is refused.
+ */
+function checkTag(tag: InstanceTagCondition, catalog: RunbookCatalog): void {
+  if (!TAG_KEY.test(tag.key) || tag.key.toLowerCase().startsWith('aws:')) {
+    throw new Error(`instanceTagCondition: key "${tag.key}" is not a valid EC2 tag key (1-128 characters, not starting with aws:)`);
+  }
+  if (!TAG_VALUE.test(tag.value)) throw new Error(`instanceTagCondition: value "${tag.value}" is not a valid EC2 tag value`);
+  for (const entry of catalog.entries) {
+    for (const key of tagKeysChanged(entry.content)) {
+      if (key === tag.key) {
+        throw new Error(`instanceTagCondition: ${entry.name} creates or deletes tag ${key} itself — condition the role on another tag key, or the runbook loses its permissions mid-run`);
+      }
+    }
+  }
+}
+
+/** Literal tag keys in CreateTags/DeleteTags calls of a content tree. */
+function tagKeysChanged(content: unknown): string[] {
+  const keys: string[] = [];
+  const visit = (v: unknown): void => {
+    if (Array.isArray(v)) {
+      v.forEach(visit);
+    } else if (v !== null && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      const inputs = o.inputs as Record<string, unknown> | undefined;
+      if (inputs !== undefined && (inputs.Api === 'CreateTags' || inputs.Api === 'DeleteTags') && Array.isArray(inputs.Tags)) {
+        for (const t of inputs.Tags as { Key?: unknown }[]) if (typeof t.Key === 'string') keys.push(t.Key);
+      }
+      Object.values(o).forEach(visit);
+    }
+  };
+  visit(content);
+  return keys;
+}

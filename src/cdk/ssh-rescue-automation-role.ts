@@ -1,0 +1,124 @@
+import { Aws, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { derivedStatements, InstanceTagCondition } from './derived-policy';
+import { RunbookCatalog } from './runbook-catalog';
+
+/** Properties of {@link SshRescueAutomationRole}. */
+export interface SshRescueAutomationRoleProps {
+  /** The runbooks the role runs; its policy is derived from their declared permissions. */
+  readonly catalog: RunbookCatalog;
+  /**
+   * Restrict instance-changing actions (stop, start, modify attribute, tag) to instances carrying this
+   * tag. Without it they are limited to instance ARNs of the account and Region only.
+   * @default - no tag condition
+   */
+  readonly instanceTagCondition?: InstanceTagCondition;
+  /**
+   * Physical role name. A fixed name is needed when other accounts refer to the role by name
+   * (TargetLocations use `AWS-SystemsManager-AutomationExecutionRole`).
+   * @default - a name CloudFormation generates
+   */
+  readonly roleName?: string;
+  /**
+   * ARN of a role in a central account that may assume this role to run the runbooks here
+   * (multi-account Automation: `AWS-SystemsManager-AutomationAdministrationRole`).
+   * @default - only Automation in this account may assume the role
+   */
+  readonly administrationRoleArn?: string;
+}
+
+/**
+ * The role Automation assumes to run the runbooks. Its permissions are derived from the documents,
+ * never written by hand; see {@link derivedStatements} for the rules applied.
+ */
+export class SshRescueAutomationRole extends Construct {
+  readonly role: iam.Role;
+  /** The role's ARN, to pass as the runbooks' `AutomationAssumeRole` parameter. */
+  readonly roleArn: string;
+  private readonly catalog: RunbookCatalog;
+
+  constructor(scope: Construct, id: string, props: SshRescueAutomationRoleProps) {
+    super(scope, id);
+    this.catalog = props.catalog;
+    // Confused-deputy protection for Automation: only executions in this account may assume the role.
+    // https://docs.aws.amazon.com/systems-manager/latest/userguide/cross-service-confused-deputy-prevention.html
+    const automation = new iam.ServicePrincipal('ssm.amazonaws.com', {
+      conditions: {
+        StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+        ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:ssm:*:${Aws.ACCOUNT_ID}:automation-execution/*` },
+      },
+    });
+    const assumedBy = props.administrationRoleArn === undefined
+      ? automation
+      : new iam.CompositePrincipal(automation, new iam.ArnPrincipal(props.administrationRoleArn));
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy,
+      roleName: props.roleName,
+      description: `Runs the EC2 SSH rescue runbooks (${props.catalog.entries.map((e) => e.name).join(', ')})`.slice(0, 1000),
+    });
+    this.roleArn = this.role.roleArn;
+    const policy = new iam.Policy(this, 'DerivedPolicy', { statements: derivedStatements(props.catalog, props.instanceTagCondition) });
+    if (props.catalog.startsChildAutomations) {
+      // aws:executeAutomation passes this role to the child execution; only to itself, only to SSM.
+      // https://docs.aws.amazon.com/systems-manager/latest/userguide/automation-action-executeAutomation.html
+      policy.addStatements(passRoleStatement(this.role.roleArn));
+    }
+    policy.attachToRole(this.role);
+    Validations.of(policy).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'Derived from the runbooks: steps declare "*" only for calls without resource-level permissions (Describe*, List*, Get*); instance-changing actions are refused on "*".',
+    });
+  }
+
+  /** ARN pattern of a runbook's automation definition, any version. */
+  automationDefinitionArn(deployedName: string): string {
+    return Stack.of(this).formatArn({ service: 'ssm', resource: 'automation-definition', resourceName: `${deployedName}:*` });
+  }
+
+  /** Lets a principal start the runbooks with this role (StartAutomationExecution + PassRole). */
+  grantStartExecution(grantee: iam.IGrantable): iam.Grant {
+    const start = iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['ssm:StartAutomationExecution'],
+      resourceArns: this.catalog.entries.map((e) => this.automationDefinitionArn(e.name)),
+    });
+    return start.combine(this.grantPassRole(grantee));
+  }
+
+  /** Lets a principal pass this role to Systems Manager (and to nothing else). */
+  grantPassRole(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['iam:PassRole'],
+      resourceArns: [this.role.roleArn],
+      conditions: { StringEquals: { 'iam:PassedToService': 'ssm.amazonaws.com' } },
+    });
+  }
+
+  /** Lets a principal follow and stop executions (the console's execution pages). */
+  grantReadAndStopExecutions(grantee: iam.IGrantable): iam.Grant {
+    // GetAutomationExecution and StopAutomationExecution act on automation-execution resources;
+    // the Describe* list calls support no resource-level permissions.
+    // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssystemsmanager.html
+    const execution = Stack.of(this).formatArn({ service: 'ssm', resource: 'automation-execution', resourceName: '*' });
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['ssm:GetAutomationExecution', 'ssm:StopAutomationExecution'],
+      resourceArns: [execution],
+    }).combine(iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['ssm:DescribeAutomationExecutions', 'ssm:DescribeAutomationStepExecutions'],
+      resourceArns: ['*'],
+    }));
+  }
+}
+
+/** iam:PassRole on one role, to Systems Manager only. */
+export function passRoleStatement(roleArn: string): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    actions: ['iam:PassRole'],
+    resources: [roleArn],
+    conditions: { StringEquals: { 'iam:PassedToService': 'ssm.amazonaws.com' } },
+  });
+}
