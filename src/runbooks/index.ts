@@ -1,7 +1,7 @@
-import { exampleRunbook } from './example';
+import { offlineRunbook } from './offline';
 import { Runbook } from './runbook';
 
 /** Every runbook the project ships, in the order they are rendered and deployed. */
 export function allRunbooks(): Runbook[] {
-  return [exampleRunbook()];
+  return [offlineRunbook()];
 }

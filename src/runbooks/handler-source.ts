@@ -1,0 +1,22 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const cache = new Map<string, string>();
+
+/**
+ * The Python source of an aws:executeScript handler kept in `handlers/<name>.py`, as embedded in a
+ * document. Whole-line comments are dropped: they hold the AWS references for readers of the
+ * source, and a document may hold at most 64 KB. Tests run the handlers as rendered, so what is
+ * tested is what ships.
+ */
+export function handlerSource(name: string): string {
+  let text = cache.get(name);
+  if (text === undefined) {
+    const source = readFileSync(join(__dirname, 'handlers', `${name}.py`), 'utf8');
+    text = source.split('\n').filter((line) => !/^\s*#/.test(line)).join('\n');
+    // Automation would read `{{ ... }}` in a step input as a reference and substitute it.
+    if (text.includes('{{')) throw new Error(`handlers/${name}.py contains "{{", which Automation would substitute`);
+    cache.set(name, text);
+  }
+  return text;
+}

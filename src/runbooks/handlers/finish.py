@@ -1,0 +1,35 @@
+# Last step of every path that is not a cancel: decides the execution's result from what really
+# happened. Any failed step (the original error, then cleanup steps that could not finish) makes
+# the execution fail with their messages; otherwise the repair script's verdict decides. A step
+# whose failure has a designed fallback (a graceful stop followed by a forced one) is tolerated.
+# https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_GetAutomationExecution.html
+import boto3
+
+GOOD = ('ok', 'fixed', 'needs-fix')
+
+
+def handler(events, context):
+    ex = boto3.client('ssm').get_automation_execution(AutomationExecutionId=events['ExecutionId'])['AutomationExecution']
+    steps = ex.get('StepExecutions', [])
+    tolerated = set(events.get('ToleratedFailures', []))
+    failed = [s for s in steps if s.get('StepStatus') in ('Failed', 'TimedOut', 'Cancelled') and s.get('StepName') not in tolerated]
+
+    def out(step, name, default=''):
+        for s in steps:
+            if s.get('StepName') == step and s.get('StepStatus') == 'Success':
+                return (s.get('Outputs', {}).get(name) or [default])[0]
+        return default
+
+    verdict = out(events['VerifyStep'], 'Verdict', 'not-run')
+    restored = out(events['RestoreStep'], 'UserDataRestored', 'false')
+    if failed:
+        first = failed[0]
+        later = ['%s (%s)' % (s['StepName'], s.get('FailureMessage', s['StepStatus'])) for s in failed[1:]]
+        raise Exception('Step %s failed: %s Cleanup ran; user data restored: %s.%s' % (
+            first['StepName'], first.get('FailureMessage', first['StepStatus']), restored,
+            (' Cleanup steps that also failed: ' + '; '.join(later)) if later else ''))
+    if verdict not in GOOD:
+        raise Exception('The repair script reported "%s" (%s). The instance was put back as it was found; user data restored: %s.' % (
+            verdict, out(events['VerifyStep'], 'ConsoleMarker') or 'no console marker within the wait', restored))
+    inst = boto3.client('ec2').describe_instances(InstanceIds=[events['InstanceId']])['Reservations'][0]['Instances'][0]
+    return {'Verdict': verdict, 'ConsoleMarker': out(events['VerifyStep'], 'ConsoleMarker'), 'PublicIpAfter': inst.get('PublicIpAddress', '')}

@@ -1,0 +1,73 @@
+# Offline repair preflight: refuses, before anything changes, every instance that the
+# stop/start user-data swap would break or that cannot be stopped at all.
+import boto3
+
+def handler(events, context):
+    iid = events['InstanceId']
+    ec2 = boto3.client('ec2')
+    inst = ec2.describe_instances(InstanceIds=[iid])['Reservations'][0]['Instances'][0]
+    refuse = []
+    state = inst['State']['Name']
+    if state not in ('running', 'stopped'):
+        refuse.append('the instance is %s; run again when it is running or stopped' % state)
+    # User data can be changed only while the instance is stopped, and an instance-store-backed
+    # instance cannot be stopped.
+    # https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/user-data.html
+    # https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Stop_Start.html
+    if inst.get('RootDeviceType') != 'ebs':
+        refuse.append('its root device is an instance store volume, so it cannot be stopped and its user data cannot be changed')
+    # Only a Spot Instance from a persistent request can be stopped.
+    # https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/stop-start-spot-instances.html
+    if inst.get('InstanceLifecycle') == 'spot':
+        kind = 'one-time'
+        rid = inst.get('SpotInstanceRequestId')
+        if rid:
+            reqs = ec2.describe_spot_instance_requests(SpotInstanceRequestIds=[rid])['SpotInstanceRequests']
+            kind = reqs[0].get('Type', 'one-time') if reqs else 'one-time'
+        if kind != 'persistent':
+            refuse.append('it is a one-time Spot Instance, which cannot be stopped')
+    # Stop protection makes StopInstances fail.
+    # https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-stop-protection.html
+    if ec2.describe_instance_attribute(InstanceId=iid, Attribute='disableApiStop').get('DisableApiStop', {}).get('Value'):
+        refuse.append('stop protection (DisableApiStop) is on; turn it off first if a stop is acceptable')
+    if inst.get('HibernationOptions', {}).get('Configured'):
+        refuse.append('it is configured for hibernation; a plain stop would discard the memory state its owner relies on')
+    if inst.get('Platform') == 'windows':
+        refuse.append('it runs Windows; this repair is for Linux sshd')
+    # Instance store volumes are erased by a stop.
+    # https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/InstanceStorage.html
+    itype = ec2.describe_instance_types(InstanceTypes=[inst['InstanceType']])['InstanceTypes'][0]
+    has_store = bool(itype.get('InstanceStorageInfo'))
+    if has_store and str(events.get('AcknowledgeInstanceStoreDataLoss')).lower() != 'true':
+        refuse.append('type %s has instance store volumes, which a stop erases; set AcknowledgeInstanceStoreDataLoss=true to accept that' % inst['InstanceType'])
+    tags = {t['Key']: t['Value'] for t in inst.get('Tags', [])}
+    if tags.get(events['LockKey']):
+        refuse.append('execution %s holds the %s tag; wait for it or remove a stale tag' % (tags[events['LockKey']], events['LockKey']))
+    group = ''
+    asi = boto3.client('autoscaling').describe_auto_scaling_instances(InstanceIds=[iid])['AutoScalingInstances']
+    if asi:
+        group = asi[0]['AutoScalingGroupName']
+        # Only InService instances can enter Standby; with ShouldDecrementDesiredCapacity the
+        # desired capacity drops by one, which may not go below the minimum.
+        # https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_EnterStandby.html
+        # https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-enter-exit-standby.html
+        if asi[0]['LifecycleState'] != 'InService':
+            refuse.append('it is %s in Auto Scaling group %s; only InService instances can enter Standby' % (asi[0]['LifecycleState'], group))
+        g = boto3.client('autoscaling').describe_auto_scaling_groups(AutoScalingGroupNames=[group])['AutoScalingGroups'][0]
+        if g['DesiredCapacity'] - 1 < g['MinSize']:
+            refuse.append('group %s is at its minimum size (%d): Standby without a replacement would go below it. Lower MinSize by one, or detach the instance, or raise the desired capacity first' % (group, g['MinSize']))
+    if refuse:
+        raise Exception('Refusing to repair %s offline; nothing was changed: %s.' % (iid, '; '.join(refuse)))
+    public_ip = inst.get('PublicIpAddress', '')
+    # An Elastic IP association is owned by the account; an auto-assigned address by "amazon".
+    # https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_InstanceNetworkInterfaceAssociation.html
+    owners = [n.get('Association', {}).get('IpOwnerId') for n in inst.get('NetworkInterfaces', []) if n.get('Association')]
+    elastic = any(o and o != 'amazon' for o in owners)
+    return {
+        'WasRunning': state == 'running',
+        'InAutoScalingGroup': group != '',
+        'AutoScalingGroupName': group,
+        'PublicIp': public_ip,
+        'PublicIpWillChange': not elastic,
+        'InstanceStoreVolumes': has_store,
+    }

@@ -1,0 +1,229 @@
+import {
+  AutomationDocument, Branch, Builtin, ChangeInstanceState, Condition, EXECUTE_SCRIPT_MAX_SECONDS, ExecuteAwsApi,
+  ExecuteScript, INSTANCE_ARN, Parameter, WaitForAwsResourceProperty,
+} from '../automation';
+import { buildRepairUserDataTemplate } from '../repair/user-data';
+import { handlerSource } from './handler-source';
+import { LOCK_TAG_KEY, takeLock } from './lock';
+import {
+  acknowledgeInstanceStoreParameter, assumeRoleParameter, BUCKET_NAME_PATTERN, instanceIdParameter, recursiveParameter,
+  scriptModeParameter, strictParameter, userNameParameter,
+} from './parameters';
+import { Runbook } from './runbook';
+import { AUTO_SCALING_GROUP_ARN, undoChain } from './undo-chain';
+
+/** Name of the offline runbook. */
+export const OFFLINE_RUNBOOK = 'EC2SSHRescue-FixAccessOffline';
+
+/** Seconds the verify step watches the console for the marker (inside the 600 s executeScript limit). */
+const CONSOLE_WAIT_SECONDS = 540;
+
+const PURPOSE = [
+  'Repairs SSH access on an instance whose SSM Agent is not reachable, by the AWS knowledge-center user-data swap',
+  '(https://repost.aws/knowledge-center/ec2-server-refused-our-key), automated end to end: it stops the instance,',
+  'replaces its user data with a cloud-init MIME document that runs the ec2-ssh-rescue script at boot, starts it,',
+  'reads the script\'s verdict from the console output, stops it again, restores the original user data byte for byte',
+  'and starts it again if it was running. It REFUSES, before changing anything: instances that are not running or stopped,',
+  'an instance-store root device, one-time Spot Instances, stop protection, hibernation, Windows, instance types with',
+  'instance-store volumes (unless AcknowledgeInstanceStoreDataLoss=true), an instance locked by another execution,',
+  'and Auto Scaling members that are not InService or whose group is at its minimum size. In an Auto Scaling group the',
+  'instance is put in Standby with ShouldDecrementDesiredCapacity=true so no replacement is launched; a group at',
+  'MinSize is refused rather than let the desired capacity go below the minimum (lower MinSize by one or detach the',
+  'instance first). The public IPv4 address changes with the stop unless an Elastic IP is attached (output',
+  'PublicIpBefore/PublicIpAfter). When a step fails — including a start that fails because of the root volume\'s KMS key —',
+  'every undo still runs and the execution ends Failed with the original error. A cancel gets about two minutes: it',
+  'restores only what completes at once and keeps the lock tag when the user data could not be restored.',
+].join(' ');
+
+/** The offline repair runbook (user-data swap). */
+export function offlineRunbook(): Runbook {
+  const instanceId = instanceIdParameter();
+  const role = assumeRoleParameter();
+  const userName = userNameParameter();
+  const mode = scriptModeParameter();
+  const strict = strictParameter();
+  const recursive = recursiveParameter();
+  const acknowledge = acknowledgeInstanceStoreParameter();
+  const bucket = Parameter.string('BackupS3BucketName', {
+    description: '(Optional) S3 bucket (in this account) that receives a durable copy of the original user data before anything changes. Empty: the copy is kept in the execution\'s outputs only.',
+    allowedPattern: BUCKET_NAME_PATTERN,
+    default: '',
+  });
+
+  const preflight = new ExecuteScript('Preflight', {
+    description: 'Checks that the instance can be stopped safely and refuses otherwise; changes nothing.',
+    handler: 'handler',
+    script: handlerSource('preflight'),
+    inputPayload: { InstanceId: instanceId, AcknowledgeInstanceStoreDataLoss: acknowledge, LockKey: LOCK_TAG_KEY },
+    outputs: {
+      WasRunning: { selector: '$.Payload.WasRunning', type: 'Boolean' },
+      InAutoScalingGroup: { selector: '$.Payload.InAutoScalingGroup', type: 'Boolean' },
+      AutoScalingGroupName: { selector: '$.Payload.AutoScalingGroupName', type: 'String' },
+      PublicIp: { selector: '$.Payload.PublicIp', type: 'String' },
+      PublicIpWillChange: { selector: '$.Payload.PublicIpWillChange', type: 'Boolean' },
+    },
+    timeoutSeconds: 120,
+    permissions: [
+      { actions: ['ec2:DescribeInstances', 'ec2:DescribeInstanceAttribute', 'ec2:DescribeInstanceTypes', 'ec2:DescribeSpotInstanceRequests'], resources: ['*'] },
+      { actions: ['autoscaling:DescribeAutoScalingInstances', 'autoscaling:DescribeAutoScalingGroups'], resources: ['*'] },
+    ],
+  });
+  const backup = new ExecuteScript('BackupUserData', {
+    description: 'Saves the original user data (base64, as DescribeInstanceAttribute returns it) before the first change, and optionally to S3.',
+    handler: 'handler',
+    script: handlerSource('backup_user_data'),
+    inputPayload: { InstanceId: instanceId, ExecutionId: Builtin.EXECUTION_ID, BucketName: bucket, AccountId: Builtin.ACCOUNT_ID },
+    outputs: {
+      UserDataBase64: { selector: '$.Payload.UserDataBase64', type: 'String' },
+      Sha256: { selector: '$.Payload.Sha256', type: 'String' },
+      S3Location: { selector: '$.Payload.S3Location', type: 'String' },
+    },
+    timeoutSeconds: 120,
+    permissions: [
+      { actions: ['ec2:DescribeInstanceAttribute'], resources: ['*'] },
+      { actions: ['s3:PutObject'], resources: ['arn:${AWS::Partition}:s3:::*/ec2-ssh-rescue/*'] },
+    ],
+  });
+
+  const chain = undoChain({
+    instanceId: instanceId.ref,
+    userDataBase64: backup.out.UserDataBase64,
+    wasRunning: preflight.out.WasRunning,
+    inAutoScalingGroup: preflight.out.InAutoScalingGroup,
+    autoScalingGroupName: preflight.out.AutoScalingGroupName,
+    verifyStep: 'VerifyRepair',
+    toleratedFailures: ['StopInstance'],
+  });
+  /** From the first change on, every failure runs the undo chain and every cancel the cancel cleanup. */
+  const guarded = <S extends { onFailure: (t: typeof chain.restore) => S; onCancel: (t: typeof chain.cancel) => S }>(s: S): S =>
+    s.onFailure(chain.restore).onCancel(chain.cancel);
+
+  const lock = guarded(takeLock('TakeLock', instanceId.ref));
+  const confirmLock = guarded(new ExecuteScript('ConfirmLock', {
+    description: 'Re-reads the lock tag after a pause; fails if another execution overwrote it.',
+    handler: 'handler',
+    script: handlerSource('confirm_lock'),
+    inputPayload: { InstanceId: instanceId, ExecutionId: Builtin.EXECUTION_ID, LockKey: LOCK_TAG_KEY, SettleSeconds: 10 },
+    timeoutSeconds: 60,
+    permissions: [{ actions: ['ec2:DescribeTags'], resources: ['*'] }],
+  }));
+  const stop = guarded(new ChangeInstanceState('StopInstance', {
+    description: 'Stops the instance gracefully (nothing happens if it is already stopped).',
+    instanceIds: [instanceId],
+    desiredState: 'stopped',
+    timeoutSeconds: 600,
+  })).onFailure('ForceStopInstance').next('SwapInRepairUserData');
+  // Standby first, so the stopped instance is not found unhealthy and replaced. Only InService
+  // instances can enter Standby (checked by the preflight); decrementing the desired capacity keeps
+  // the group from launching a replacement.
+  // https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_EnterStandby.html
+  // https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-enter-exit-standby.html
+  const enterStandby = guarded(new ExecuteAwsApi('EnterStandby', {
+    description: 'Puts the instance in Standby in its Auto Scaling group without launching a replacement.',
+    service: 'autoscaling',
+    api: 'EnterStandby',
+    params: { AutoScalingGroupName: preflight.out.AutoScalingGroupName, InstanceIds: [instanceId], ShouldDecrementDesiredCapacity: true },
+    resources: [AUTO_SCALING_GROUP_ARN],
+  }));
+  const waitStandby = guarded(new WaitForAwsResourceProperty('WaitForStandby', {
+    description: 'Waits until the instance is in Standby.',
+    service: 'autoscaling',
+    api: 'DescribeAutoScalingInstances',
+    params: { InstanceIds: [instanceId] },
+    propertySelector: '$.AutoScalingInstances[0].LifecycleState',
+    desiredValues: ['Standby'],
+    timeoutSeconds: 600,
+  })).next(stop);
+  const standbyChoice = new Branch('StandbyIfInGroup', {
+    description: 'Enters Standby only for Auto Scaling group members.',
+    choices: [{ when: Condition.booleanEquals(preflight.out.InAutoScalingGroup, true), next: enterStandby }],
+    default: stop,
+  });
+  const forceStop = guarded(new ChangeInstanceState('ForceStopInstance', {
+    description: 'Forces the stop when the graceful stop did not finish in time.',
+    instanceIds: [instanceId],
+    desiredState: 'stopped',
+    force: true,
+    timeoutSeconds: 600,
+  }));
+  const swap = guarded(new ExecuteScript('SwapInRepairUserData', {
+    description: 'Replaces the user data with the repair MIME document, filled in by Automation with this execution\'s values.',
+    handler: 'handler',
+    script: handlerSource('swap_user_data'),
+    inputPayload: {
+      InstanceId: instanceId,
+      RepairUserData: buildRepairUserDataTemplate({
+        user: userName.toString(),
+        mode: mode.toString(),
+        strict: strict.toString(),
+        recursive: recursive.toString(),
+        request: Builtin.EXECUTION_ID.toString(),
+      }),
+    },
+    outputs: { Bytes: { selector: '$.Payload.Bytes', type: 'Integer' } },
+    timeoutSeconds: 120,
+    permissions: [
+      { actions: ['ec2:DescribeInstances', 'ec2:DescribeInstanceAttribute'], resources: ['*'] },
+      { actions: ['ec2:ModifyInstanceAttribute'], resources: [INSTANCE_ARN], mutatesInstance: true },
+    ],
+  }));
+  // A start can fail when the root volume's KMS key cannot be used (the instance returns to
+  // stopped with Client.InternalError: the caller lacks kms:CreateGrant); the failure route then
+  // still restores the user data. https://repost.aws/knowledge-center/kms-iam-ec2-permission
+  const start = guarded(new ChangeInstanceState('StartForRepair', {
+    description: 'Starts the instance so cloud-init runs the repair script; waits for running and the status checks.',
+    instanceIds: [instanceId],
+    desiredState: 'running',
+    timeoutSeconds: 1200,
+  }));
+  const verify = guarded(new ExecuteScript('VerifyRepair', {
+    description: 'Reads the script\'s marker line for this execution from the console output.',
+    handler: 'handler',
+    script: handlerSource('verify_console'),
+    inputPayload: { InstanceId: instanceId, RequestId: Builtin.EXECUTION_ID, WaitSeconds: CONSOLE_WAIT_SECONDS },
+    outputs: {
+      Verdict: { selector: '$.Payload.Verdict', type: 'String' },
+      ConsoleMarker: { selector: '$.Payload.ConsoleMarker', type: 'String' },
+    },
+    timeoutSeconds: EXECUTE_SCRIPT_MAX_SECONDS,
+    permissions: [{ actions: ['ec2:GetConsoleOutput'], resources: [INSTANCE_ARN] }],
+  })).next(chain.restore);
+
+  const document = new AutomationDocument({
+    name: OFFLINE_RUNBOOK,
+    description: [
+      `# ${OFFLINE_RUNBOOK}`,
+      '',
+      PURPOSE,
+      '',
+      'Outputs: Verdict (ok, fixed or needs-fix), PublicIpBefore, PublicIpAfter, UserDataRestored, StandbyUsed, ConsoleMarker.',
+    ].join('\n'),
+    assumeRole: role,
+    parameters: [instanceId, userName, mode, strict, recursive, acknowledge, bucket, role],
+    steps: [
+      preflight, backup, lock, confirmLock, standbyChoice, enterStandby, waitStandby, stop, forceStop, swap, start, verify,
+      chain.restore, chain.restart, chain.exitStandby, chain.release, chain.finish, chain.cancel,
+    ],
+    outputs: [
+      chain.finish.out.Verdict,
+      preflight.out.PublicIp,
+      chain.finish.out.PublicIpAfter,
+      chain.restore.out.UserDataRestored,
+      preflight.out.InAutoScalingGroup,
+      chain.finish.out.ConsoleMarker,
+    ],
+    source: 'src/runbooks/offline.ts',
+  });
+  return {
+    document,
+    purpose: PURPOSE,
+    changes: [
+      { change: `tags the instance ${LOCK_TAG_KEY}=<execution id>`, step: lock.name, undo: 'removed by ReleaseLock on success and failure (only while it holds this execution\'s id) and by CancelCleanup on cancel, unless the user data could not be restored then' },
+      { change: 'puts the instance in Standby in its Auto Scaling group (desired capacity minus one)', step: enterStandby.name, undo: 'ExitStandbyIfEntered returns it to InService (desired capacity plus one) on success and failure; CancelCleanup requests ExitStandby on cancel' },
+      { change: 'stops the instance (graceful, then forced after 10 minutes)', step: stop.name, undo: 'RestartIfWasRunning starts it again if it was running before, on success and failure; CancelCleanup requests the start on cancel' },
+      { change: 'stops the instance with Force when the graceful stop timed out', step: forceStop.name, undo: 'as for StopInstance' },
+      { change: 'replaces the user data with the repair MIME document', step: swap.name, undo: 'RestoreUserData writes the original back byte for byte and re-reads it, on success and failure; CancelCleanup restores it on cancel when the instance is stopped' },
+      { change: 'starts the instance with the repair user data', step: start.name, undo: 'RestoreUserData stops it again before restoring the user data' },
+    ],
+  };
+}

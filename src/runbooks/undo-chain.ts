@@ -1,0 +1,130 @@
+import { Builtin, EXECUTE_SCRIPT_MAX_SECONDS, ExecuteScript, INSTANCE_ARN, Ref } from '../automation';
+import { handlerSource } from './handler-source';
+import { LOCK_TAG_KEY, releaseLock } from './lock';
+
+/** Facts the undo steps need, all produced by steps that run before the first change. */
+export interface UndoChainProps {
+  /** The instance id (parameter). */
+  readonly instanceId: Ref<'String'>;
+  /** Base64 user data saved before the first change. */
+  readonly userDataBase64: Ref<'String'>;
+  /** Whether the instance was running before the repair. */
+  readonly wasRunning: Ref<'Boolean'>;
+  /** Whether the instance belongs to an Auto Scaling group (and so is put in Standby). */
+  readonly inAutoScalingGroup: Ref<'Boolean'>;
+  /** The group's name, or empty. */
+  readonly autoScalingGroupName: Ref<'String'>;
+  /** Name of the step whose Verdict/ConsoleMarker outputs report the repair. */
+  readonly verifyStep: string;
+  /** Steps whose failure has a designed fallback and so does not fail the execution. */
+  readonly toleratedFailures: readonly string[];
+}
+
+const DESCRIBE = { actions: ['ec2:DescribeInstances', 'ec2:DescribeInstanceAttribute'], resources: ['*'] };
+/** Every Auto Scaling group of the account and region (EnterStandby/ExitStandby act on the group). */
+export const AUTO_SCALING_GROUP_ARN = 'arn:${AWS::Partition}:autoscaling:${AWS::Region}:${AWS::AccountId}:autoScalingGroup:*:autoScalingGroupName/*';
+
+/**
+ * The steps that put an instance back as it was found. The success path runs them in order, and
+ * every failure after the first change enters at `restore`; each step acts only on the state it
+ * finds (restore only if the user data differs from the backup, start only if the instance was
+ * running and is stopped, leave Standby only if in Standby, unlock only our own lock) and goes on
+ * to the next one even when it fails, so one broken undo never skips the others. `finish` ends
+ * the execution Failed with the original error when any step failed.
+ *
+ * `cancel` is the onCancel target: Automation runs the onCancel path for only about two minutes
+ * (common step property `onCancel`,
+ * https://docs.aws.amazon.com/systems-manager/latest/userguide/automation-actions.html), so it does only the undo that completes at once; see
+ * handlers/cancel_cleanup.py for what it cannot do.
+ */
+export function undoChain(p: UndoChainProps) {
+  const common = { InstanceId: p.instanceId, ExecutionId: Builtin.EXECUTION_ID, LockKey: LOCK_TAG_KEY };
+  const restore = new ExecuteScript('RestoreUserData', {
+    description: 'Puts the original user data back byte for byte (stopping the instance first if it runs with other user data) and re-reads it to prove it.',
+    handler: 'handler',
+    script: handlerSource('restore_user_data'),
+    inputPayload: { ...common, UserDataBase64: p.userDataBase64, GracefulStopSeconds: 240, ForcedStopSeconds: 270 },
+    outputs: {
+      UserDataRestored: { selector: '$.Payload.UserDataRestored', type: 'Boolean' },
+      Action: { selector: '$.Payload.Action', type: 'String' },
+    },
+    timeoutSeconds: EXECUTE_SCRIPT_MAX_SECONDS,
+    // A second attempt continues from the state the first one left (e.g. a stop still under way).
+    maxAttempts: 2,
+    permissions: [
+      DESCRIBE,
+      { actions: ['ec2:StopInstances', 'ec2:ModifyInstanceAttribute'], resources: [INSTANCE_ARN], mutatesInstance: true },
+    ],
+  });
+  const restart = new ExecuteScript('RestartIfWasRunning', {
+    description: 'Starts the instance again if it was running before the repair and is stopped now.',
+    handler: 'handler',
+    script: handlerSource('restart_if_was_running'),
+    inputPayload: { ...common, WasRunning: p.wasRunning, WaitSeconds: 540 },
+    outputs: { Action: { selector: '$.Payload.Action', type: 'String' } },
+    timeoutSeconds: EXECUTE_SCRIPT_MAX_SECONDS,
+    permissions: [DESCRIBE, { actions: ['ec2:StartInstances'], resources: [INSTANCE_ARN], mutatesInstance: true }],
+  });
+  const exitStandby = new ExecuteScript('ExitStandbyIfEntered', {
+    description: 'Puts the instance back in service if it is in Standby in its Auto Scaling group, and waits for InService.',
+    handler: 'handler',
+    script: handlerSource('exit_standby'),
+    inputPayload: { ...common, InAutoScalingGroup: p.inAutoScalingGroup, AutoScalingGroupName: p.autoScalingGroupName, WaitSeconds: 540 },
+    outputs: { Action: { selector: '$.Payload.Action', type: 'String' } },
+    timeoutSeconds: EXECUTE_SCRIPT_MAX_SECONDS,
+    permissions: [
+      DESCRIBE,
+      { actions: ['autoscaling:DescribeAutoScalingInstances'], resources: ['*'] },
+      { actions: ['autoscaling:ExitStandby'], resources: [AUTO_SCALING_GROUP_ARN] },
+    ],
+  });
+  const release = releaseLock('ReleaseLock', p.instanceId);
+  const finish = new ExecuteScript('Finish', {
+    description: 'Ends the execution: Failed with the original error if any step failed, Failed if the repair script could not repair, Success otherwise.',
+    handler: 'handler',
+    script: handlerSource('finish'),
+    inputPayload: {
+      InstanceId: p.instanceId,
+      ExecutionId: Builtin.EXECUTION_ID,
+      VerifyStep: p.verifyStep,
+      RestoreStep: restore.name,
+      ToleratedFailures: [...p.toleratedFailures],
+    },
+    outputs: {
+      Verdict: { selector: '$.Payload.Verdict', type: 'String' },
+      ConsoleMarker: { selector: '$.Payload.ConsoleMarker', type: 'String' },
+      PublicIpAfter: { selector: '$.Payload.PublicIpAfter', type: 'String' },
+    },
+    timeoutSeconds: 120,
+    permissions: [
+      { actions: ['ssm:GetAutomationExecution'], resources: ['*'] },
+      { actions: ['ec2:DescribeInstances'], resources: ['*'] },
+    ],
+  });
+  const cancel = new ExecuteScript('CancelCleanup', {
+    description: 'On cancel: restores user data if the instance is stopped, restarts it if it was running, leaves Standby and unlocks — only what completes within the cancel time limit.',
+    handler: 'handler',
+    script: handlerSource('cancel_cleanup'),
+    inputPayload: { ...common, UserDataBase64: p.userDataBase64, WasRunning: p.wasRunning, InAutoScalingGroup: p.inAutoScalingGroup, AutoScalingGroupName: p.autoScalingGroupName },
+    outputs: { Summary: { selector: '$.Payload.Summary', type: 'String' } },
+    timeoutSeconds: 100,
+    permissions: [
+      DESCRIBE,
+      { actions: ['ec2:ModifyInstanceAttribute', 'ec2:StartInstances', 'ec2:DeleteTags'], resources: [INSTANCE_ARN], mutatesInstance: true },
+      { actions: ['autoscaling:DescribeAutoScalingInstances'], resources: ['*'] },
+      { actions: ['autoscaling:ExitStandby'], resources: [AUTO_SCALING_GROUP_ARN] },
+    ],
+  });
+  return {
+    // Every undo step continues with the next one whether it succeeds or fails.
+    restore: restore.onFailure(restart).onCancel(cancel).next(restart),
+    restart: restart.onFailure(exitStandby).onCancel(cancel).next(exitStandby),
+    exitStandby: exitStandby.onFailure(release).onCancel(cancel).next(release),
+    release: release.onFailure(finish).onCancel(cancel).next(finish),
+    finish: finish.end(),
+    cancel: cancel.end(),
+  };
+}
+
+/** The undo steps, wired. */
+export type UndoChain = ReturnType<typeof undoChain>;
