@@ -86,12 +86,14 @@ mkuser() {
 home_of() { getent passwd "$1" | cut -d: -f6; }
 
 # Owner/mode of everything a run must not touch: system files and every other tree.
-snapshot_outside() { # snapshot_outside HOME
-  local home=$1 parent=${1%/*}
+snapshot_outside() { # snapshot_outside HOME [EXCLUDE]: HOME's real path, its tree and parent are skipped
+  local home parent
+  home=$(readlink -f "$1" || echo "$1")
+  parent=${home%/*}
   {
     stat -c '%n %u %g %a %h' / /etc /etc/ssh /etc/ssh/keys /etc/passwd /etc/shadow /etc/group
     md5sum /etc/passwd /etc/shadow /etc/group
-    find /home /srv /etc/ssh/keys -xdev \( -path "$home" -prune \) -o \( ! -path "$parent" -printf '%p %u %g %m %n\n' \)
+    find /home /srv /etc/ssh/keys -xdev \( -path "$home" -prune \) -o \( ! -path "$parent" ! -path "${2:-/}" -printf '%p %u %g %m %n\n' \)
   } | sort
 }
 
@@ -118,12 +120,12 @@ matrix() { # matrix NAME SHELL
   sh=$(shell_cmd "$2")
   d=$OUT/$name
   mkdir -p "$d"
-  U='' ARGS=()
+  U='' ARGS=() EXCLUDE=''
   "setup_$name"
   home=$(home_of "$U")
   echo "$U" >"$d/user"
   echo "$home" >"$d/home"
-  snapshot_outside "$home" >"$d/outside.before"
+  snapshot_outside "$home" "$EXCLUDE" >"$d/outside.before"
   snapshot_user "$home" >"$d/tree.before"
   login "$U" >"$d/login.before"
   run_script "$d" run1 "$sh" --user "$U" --mode fix "${ARGS[@]}"
@@ -131,7 +133,7 @@ matrix() { # matrix NAME SHELL
   snapshot_user "$home" >"$d/tree.after"
   run_script "$d" run2 "$sh" --user "$U" --mode fix "${ARGS[@]}"
   snapshot_user "$home" >"$d/tree.after2"
-  snapshot_outside "$home" >"$d/outside.after"
+  snapshot_outside "$home" "$EXCLUDE" >"$d/outside.after"
   if declare -F "post_$name" >/dev/null; then "post_$name" "$d"; fi
 }
 

@@ -2,12 +2,15 @@
 # Scenarios for lab.sh. A matrix scenario is setup_NAME (creates and breaks an account,
 # sets U and optionally ARGS); a special scenario is scenario_NAME DIR SHELL and records
 # its own observations in DIR.
-# shellcheck disable=SC2034 # U and ARGS are read by lab.sh
+# shellcheck disable=SC2034 # U, ARGS and EXCLUDE are read by lab.sh
 
 # --- matrix: login refused before, accepted after, second run a no-op ------------------
 
 setup_home_0777() { U=m-h777; mkuser "$U"; chmod 0777 "/home/$U"; }
-setup_home_0775() { U=m-h775; mkuser "$U"; chmod 0775 "/home/$U"; }
+# Debian's sshd accepts group write while the group holds only the owner (DESIGN.md §4),
+# so group-write scenarios give the user's group a second member, as on a real refusal.
+second_member() { id lab-other >/dev/null 2>&1 || useradd -M -l lab-other; usermod -aG "$(id -gn "$1")" lab-other; }
+setup_home_0775() { U=m-h775; mkuser "$U"; chmod 0775 "/home/$U"; second_member "$U"; }
 setup_home_other_owner() {
   U=m-hother; mkuser "$U"; id lab-other >/dev/null 2>&1 || useradd -M -l lab-other
   chown lab-other:lab-other "/home/$U"
@@ -28,7 +31,7 @@ setup_parent_0700() {
 setup_parent_0777() {
   # The parent is not checked by StrictModes, so a 0777 parent alone does not refuse the
   # key; together with a 0775 home it does, and both are repaired.
-  U=m-p777; mkdir -m 0777 /srv/p777; mkuser "$U" -d "/srv/p777/$U"; chmod 0775 "/srv/p777/$U"
+  U=m-p777; mkdir -m 0777 /srv/p777; mkuser "$U" -d "/srv/p777/$U"; chmod 0775 "/srv/p777/$U"; second_member "$U"
 }
 setup_all_broken() {
   U=m-all; mkdir -m 0700 /srv/allp; mkuser "$U" -d "/srv/allp/$U"
@@ -37,11 +40,12 @@ setup_all_broken() {
   chown root:root "/srv/allp/$U/.ssh"; chmod 0777 "/srv/allp/$U/.ssh"
   chown root:root "/srv/allp/$U/.ssh/authorized_keys"; chmod 0666 "/srv/allp/$U/.ssh/authorized_keys"
 }
-setup_home_outside() { U=m-out; mkdir -p /srv/users; mkuser "$U" -d "/srv/users/$U"; chmod 0775 "/srv/users/$U"; }
+setup_home_outside() { U=m-out; mkdir -p /srv/users; mkuser "$U" -d "/srv/users/$U"; chmod 0775 "/srv/users/$U"; second_member "$U"; }
 setup_custom_akf() {
   # sshd_config: Match User keyed / AuthorizedKeysFile /etc/ssh/keys/%u
   U=keyed; mkuser "$U"; rm -rf "/home/$U/.ssh"
   install -m 0666 -o "$U" -g "$(id -g "$U")" "$KEYS/$U.pub" "/etc/ssh/keys/$U"
+  EXCLUDE=/etc/ssh/keys/$U # the user's own key file, outside the home
 }
 setup_nested_akf() {
   # sshd_config: Match User nested / AuthorizedKeysFile %h/.config/ssh/%u.keys
@@ -57,7 +61,9 @@ setup_group_differs() {
   chown root:root "/home/$U"; chmod 0700 "/home/$U"
   chown root:root "/home/$U/.ssh/authorized_keys"
 }
-setup_strict() { U=m-strict; mkuser "$U"; chmod 0775 "/home/$U"; chmod 0755 "/home/$U/.ssh"; ARGS=(--strict); }
+setup_strict() {
+  U=m-strict; mkuser "$U"; chmod 0775 "/home/$U"; chmod 0755 "/home/$U/.ssh"; second_member "$U"; ARGS=(--strict)
+}
 setup_recursive() {
   U=m-rec; mkuser "$U"; chown root:root "/home/$U" "/home/$U/.ssh" "/home/$U/.profile"
   chmod 0700 "/home/$U"; mkdir -p "/home/$U/data/sub"; touch "/home/$U/data/sub/file"

@@ -1,0 +1,189 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Options of one repair run delivered through EC2 user data. */
+export interface RepairOptions {
+  /**
+   * Login user to repair; must match `^[a-z_][a-z0-9._-]{0,31}$`.
+   * @default - detected on the instance among the AMI default users
+   */
+  readonly user?: string;
+  /**
+   * `fix` changes what sshd refuses; `diagnose` only reports.
+   * @default 'fix'
+   */
+  readonly mode?: 'fix' | 'diagnose';
+  /**
+   * Also set AWS's modes (home 0700, ~/.ssh 0700, key files 0600).
+   * @default false
+   */
+  readonly strict?: boolean;
+  /**
+   * Also give the user every entry of the home it does not own.
+   * @default false
+   */
+  readonly recursive?: boolean;
+  /** Request id, `^[A-Za-z0-9-]{1,64}$`; the fix runs once per id and the console marker carries it. */
+  readonly requestId: string;
+}
+
+/** Values (or SSM `{{ }}` placeholders) of the args line, already checked by the caller. */
+export interface RepairArgsPlaceholders {
+  readonly user: string;
+  readonly mode: string;
+  readonly strict: string;
+  readonly recursive: string;
+  readonly request: string;
+}
+
+/** Thrown for options the repair script would refuse; names the option and the rule. */
+export class RepairOptionsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RepairOptionsError';
+  }
+}
+
+/** Portable user name, the same rule the script applies to `--user`. */
+export const USER_NAME_PATTERN = /^[a-z_][a-z0-9._-]{0,31}$/;
+/** Request id rule, the same the script applies to `--request-id` and `request=`. */
+export const REQUEST_ID_PATTERN = /^[A-Za-z0-9-]{1,64}$/;
+/** Prefix of the one cloud-config comment line the script reads its arguments from. */
+export const ARGS_LINE_PREFIX = '# ec2-ssh-rescue-args: ';
+
+/**
+ * EC2 user data is at most 16 KB in raw form, before base64 encoding.
+ * https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instancedata-add-user-data.html
+ */
+export const USER_DATA_MAX_BYTES = 16384;
+
+const SCRIPT_FILE = 'ssh-access-repair.sh';
+let scriptCache: string | undefined;
+
+/** The repair script, read from the file next to this module (cached). */
+export function repairScriptText(): string {
+  if (scriptCache === undefined) {
+    scriptCache = readFileSync(join(__dirname, SCRIPT_FILE), 'utf8');
+  }
+  return scriptCache;
+}
+
+function validated(opts: RepairOptions): RepairArgsPlaceholders {
+  const user = opts.user ?? '';
+  if (user !== '' && !USER_NAME_PATTERN.test(user)) {
+    throw new RepairOptionsError(
+      `user ${JSON.stringify(user)} is not a portable user name: it must match ${USER_NAME_PATTERN.source} (or be empty to detect the AMI default user)`,
+    );
+  }
+  const mode = opts.mode ?? 'fix';
+  if (mode !== 'fix' && mode !== 'diagnose') {
+    throw new RepairOptionsError(`mode ${JSON.stringify(mode)} is not supported: use 'fix' or 'diagnose'`);
+  }
+  if (!REQUEST_ID_PATTERN.test(opts.requestId)) {
+    throw new RepairOptionsError(
+      `requestId ${JSON.stringify(opts.requestId)} must match ${REQUEST_ID_PATTERN.source} (letters, digits and '-', 1 to 64)`,
+    );
+  }
+  return {
+    user,
+    mode,
+    strict: String(opts.strict ?? false),
+    recursive: String(opts.recursive ?? false),
+    request: opts.requestId,
+  };
+}
+
+function argsLine(v: RepairArgsPlaceholders): string {
+  return `${ARGS_LINE_PREFIX}user=${v.user} mode=${v.mode} strict=${v.strict} recursive=${v.recursive} request=${v.request}`;
+}
+
+/** The `# ec2-ssh-rescue-args:` line for these options; throws {@link RepairOptionsError} on bad input. */
+export function repairArgsLine(opts: RepairOptions): string {
+  return argsLine(validated(opts));
+}
+
+/**
+ * The one assembler: MIME multipart user data in the layout of the AWS knowledge-center
+ * procedure (https://repost.aws/knowledge-center/ec2-server-refused-our-key, also
+ * https://repost.aws/knowledge-center/execute-user-data-ec2): a cloud-config part making
+ * scripts-user run at every boot, carrying the args line as a YAML comment, and a shell
+ * part that is the script byte for byte. The line break before a boundary belongs to the
+ * boundary (RFC 2046 §5.1.1), so the script keeps its own final newline.
+ */
+function assemble(args: string): string {
+  const script = repairScriptText();
+  const text = [
+    'Content-Type: multipart/mixed; boundary="//"',
+    'MIME-Version: 1.0',
+    '',
+    '--//',
+    'Content-Type: text/cloud-config; charset="us-ascii"',
+    'MIME-Version: 1.0',
+    'Content-Transfer-Encoding: 7bit',
+    'Content-Disposition: attachment; filename="cloud-config.txt"',
+    '',
+    '#cloud-config',
+    'cloud_final_modules:',
+    '- [scripts-user, always]',
+    args,
+    '',
+    '--//',
+    'Content-Type: text/x-shellscript; charset="us-ascii"',
+    'MIME-Version: 1.0',
+    'Content-Transfer-Encoding: 7bit',
+    'Content-Disposition: attachment; filename="userdata.txt"',
+    '',
+    script,
+    '--//--',
+    '',
+  ].join('\n');
+  return text;
+}
+
+function checkSize(text: string, what: string): void {
+  if (/[^\x0a\x20-\x7e]/.test(text)) {
+    throw new RepairOptionsError(`${what} must be 7-bit ASCII without control characters other than LF`);
+  }
+  const size = Buffer.byteLength(text, 'utf8');
+  if (size > USER_DATA_MAX_BYTES) {
+    throw new RepairOptionsError(
+      `${what} is ${size} bytes; EC2 allows at most ${USER_DATA_MAX_BYTES} bytes of raw user data (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instancedata-add-user-data.html)`,
+    );
+  }
+}
+
+/** MIME multipart user data that runs the repair once per request id (see {@link RepairOptions}). */
+export function buildRepairUserData(opts: RepairOptions): string {
+  const text = assemble(repairArgsLine(opts));
+  checkSize(text, 'repair user data');
+  return text;
+}
+
+/** Longest values the script accepts, used to bound the size of a filled-in template. */
+const LONGEST_VALUES: RepairArgsPlaceholders = {
+  user: 'u'.repeat(32),
+  mode: 'diagnose',
+  strict: 'false',
+  recursive: 'false',
+  request: 'r'.repeat(64),
+};
+
+/**
+ * The same user data with the args-line values replaced by placeholders, e.g.
+ * `{{ UserName }}`, for an Automation document to fill in at execution time. The script
+ * validates the substituted values itself, so a bad value is refused on the instance
+ * rather than run. Throws if the template, filled with the longest values the script
+ * accepts, would exceed the EC2 user-data limit.
+ */
+export function buildRepairUserDataTemplate(placeholders: RepairArgsPlaceholders): string {
+  for (const [key, value] of Object.entries(placeholders)) {
+    // One line of the cloud-config part: a line break would end the args line early.
+    if (value === '' || /[\r\n]/.test(value)) {
+      throw new RepairOptionsError(`placeholder for ${key} must be non-empty and on one line: ${JSON.stringify(value)}`);
+    }
+  }
+  checkSize(assemble(argsLine(LONGEST_VALUES)), 'repair user data with the longest argument values');
+  const text = assemble(argsLine(placeholders));
+  checkSize(text, 'repair user-data template');
+  return text;
+}
