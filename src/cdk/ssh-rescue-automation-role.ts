@@ -65,10 +65,7 @@ export class SshRescueAutomationRole extends Construct {
       policy.addStatements(passRoleStatement(this.role.roleArn));
     }
     policy.attachToRole(this.role);
-    Validations.of(policy).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'Derived from the runbooks: steps declare "*" only for calls without resource-level permissions (Describe*, List*, Get*); instance-changing actions are refused on "*".',
-    });
+    acknowledgeDerivedWildcards(policy, props.catalog);
   }
 
   /** ARN pattern of a runbook's automation definition, any version. */
@@ -121,4 +118,28 @@ export function passRoleStatement(roleArn: string): iam.PolicyStatement {
     resources: [roleArn],
     conditions: { StringEquals: { 'iam:PassedToService': 'ssm.amazonaws.com' } },
   });
+}
+
+/**
+ * The derived policy's wildcards come from the runbooks' declarations, so each one is acknowledged for
+ * cdk-nag by the exact finding it produces, never as a blanket suppression: "*" for calls without
+ * resource-level permissions, ARN patterns for resources a runbook only knows at run time.
+ */
+function acknowledgeDerivedWildcards(policy: iam.Policy, catalog: RunbookCatalog): void {
+  const patterns = new Map<string, Set<string>>();
+  for (const { document, permission } of catalog.permissions()) {
+    for (const resource of permission.resources) {
+      if (!resource.includes('*')) continue;
+      const users = patterns.get(resource) ?? new Set<string>();
+      permission.actions.forEach((a) => users.add(`${a} (${document})`));
+      patterns.set(resource, users);
+    }
+  }
+  for (const [resource, users] of patterns) {
+    const finding = resource.replace(/\$\{([^}]+)\}/g, '<$1>');
+    const reason = resource === '*'
+      ? `Declared by the runbooks for calls without resource-level permissions: ${[...users].join(', ')}`
+      : `Declared by the runbooks for resources known only at run time (instance-changing actions carry the tag condition when one is set): ${[...users].join(', ')}`;
+    Validations.of(policy).acknowledge({ id: `AwsSolutions-IAM5[Resource::${finding}]`, reason: reason.slice(0, 2000) });
+  }
 }
