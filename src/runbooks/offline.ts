@@ -134,11 +134,11 @@ export function offlineRunbook(): Runbook {
     desiredValues: ['Standby'],
     timeoutSeconds: 600,
   })).next(stop);
-  const standbyChoice = new Branch('StandbyIfInGroup', {
+  const standbyChoice = guarded(new Branch('StandbyIfInGroup', {
     description: 'Enters Standby only for Auto Scaling group members.',
     choices: [{ when: Condition.booleanEquals(preflight.out.InAutoScalingGroup, true), next: enterStandby }],
     default: stop,
-  });
+  }));
   const forceStop = guarded(new ChangeInstanceState('ForceStopInstance', {
     description: 'Forces the stop when the graceful stop did not finish in time.',
     instanceIds: [instanceId],

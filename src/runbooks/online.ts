@@ -1,0 +1,95 @@
+import { AutomationDocument, Builtin, ExecuteScript, RunCommand } from '../automation';
+import { handlerSource } from './handler-source';
+import {
+  assumeRoleParameter, instanceIdParameter, recursiveParameter, scriptModeParameter, strictParameter, userNameParameter,
+} from './parameters';
+import { repairCommand } from './repair-command';
+import { Runbook } from './runbook';
+
+/** Name of the online runbook. */
+export const ONLINE_RUNBOOK = 'EC2SSHRescue-FixAccessOnline';
+
+const PURPOSE = [
+  'Repairs SSH access on an instance that is an Online SSM managed node, without stopping it: it runs the ec2-ssh-rescue',
+  'script through Run Command (AWS-RunShellScript), in diagnose mode (changes nothing) or fix mode (changes only the',
+  'ownership and modes sshd refuses, or AWS\'s strict modes with Strict=true), and publishes the script\'s verdict,',
+  'findings and actions as outputs. It refuses at once, naming EC2SSHRescue-FixAccessOffline and EC2SSHRescue-Repair',
+  'AllowOffline=true, when the node is not Online or not Linux. Verdicts cannot-fix, user-not-found and bad-input end',
+  'the execution Failed with the script\'s findings.',
+].join(' ');
+
+/** The online repair runbook (Run Command on an Online managed node). */
+export function onlineRunbook(): Runbook {
+  const instanceId = instanceIdParameter();
+  const role = assumeRoleParameter();
+  const userName = userNameParameter();
+  const mode = scriptModeParameter();
+  const strict = strictParameter();
+  const recursive = recursiveParameter();
+
+  const check = new ExecuteScript('CheckOnline', {
+    description: 'Checks that the instance is an Online Linux SSM managed node; fails naming the offline runbook otherwise.',
+    handler: 'handler',
+    script: handlerSource('check_online'),
+    inputPayload: { InstanceId: instanceId },
+    timeoutSeconds: 60,
+    permissions: [{ actions: ['ssm:DescribeInstanceInformation'], resources: ['*'] }],
+  });
+  const run = new RunCommand('RunRepair', {
+    description: 'Runs the repair script on the instance; the report line comes first in the output.',
+    documentName: 'AWS-RunShellScript',
+    instanceIds: [instanceId],
+    parameters: {
+      commands: [repairCommand({
+        user: userName.toString(),
+        mode: mode.toString(),
+        strict: strict.toString(),
+        recursive: recursive.toString(),
+        request: Builtin.EXECUTION_ID.toString(),
+      })],
+      executionTimeout: '600',
+    },
+    timeoutSeconds: 900,
+  });
+  const parse = new ExecuteScript('ParseReport', {
+    description: 'Reads the script\'s JSON report into outputs.',
+    handler: 'handler',
+    script: handlerSource('parse_report'),
+    inputPayload: { Output: run.out.Output, CommandId: run.out.CommandId, InstanceId: instanceId },
+    outputs: {
+      Verdict: { selector: '$.Payload.Verdict', type: 'String' },
+      User: { selector: '$.Payload.User', type: 'String' },
+      Findings: { selector: '$.Payload.Findings', type: 'StringList' },
+      ActionsTaken: { selector: '$.Payload.ActionsTaken', type: 'StringList' },
+    },
+    timeoutSeconds: 60,
+    permissions: [{ actions: ['ssm:GetCommandInvocation'], resources: ['*'] }],
+  });
+  const conclude = new ExecuteScript('Conclude', {
+    description: 'Fails the execution with the findings when the script could not repair.',
+    handler: 'handler',
+    script: handlerSource('conclude'),
+    inputPayload: { Verdict: parse.out.Verdict, User: parse.out.User, Findings: parse.out.Findings },
+    timeoutSeconds: 30,
+    permissions: [],
+  }).end();
+
+  const document = new AutomationDocument({
+    name: ONLINE_RUNBOOK,
+    description: [`# ${ONLINE_RUNBOOK}`, '', PURPOSE, '', 'Outputs: Verdict, Findings, ActionsTaken.'].join('\n'),
+    assumeRole: role,
+    parameters: [instanceId, userName, mode, strict, recursive, role],
+    steps: [check, run, parse, conclude],
+    outputs: [parse.out.Verdict, parse.out.Findings, parse.out.ActionsTaken],
+    source: 'src/runbooks/online.ts',
+  });
+  return {
+    document,
+    purpose: PURPOSE,
+    changes: [{
+      change: 'in Mode=fix, the repair script changes owner and modes of the home\'s parent, the home, ~/.ssh and the key files (never through symlinks); nothing in diagnose mode',
+      step: run.name,
+      undo: 'not undone: these are the repair; every change is listed with its old and new value in the ActionsTaken output',
+    }],
+  };
+}

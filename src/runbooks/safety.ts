@@ -1,0 +1,166 @@
+/**
+ * Structural safety check for rendered runbooks: once a step has changed something (stopped the
+ * instance, swapped its user data, put it in Standby, tagged the lock), no failure and no cancel
+ * may end the execution before the matching undo step has run. It reads the rendered document —
+ * what AWS receives — and finds changes and undos from the actions and API calls themselves.
+ */
+
+/** What a step can change, each with one kind of undo. */
+export type ChangeKind = 'stop' | 'user-data' | 'standby' | 'lock';
+
+/** What one step changes and undoes. */
+export interface StepEffects {
+  readonly changes: ReadonlySet<ChangeKind>;
+  readonly undoes: ReadonlySet<ChangeKind>;
+}
+
+type Obj = { readonly [key: string]: unknown };
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+interface RenderedStep {
+  readonly name: string;
+  readonly action: string;
+  readonly inputs: Obj;
+  readonly raw: Obj;
+}
+
+function stepsOf(doc: unknown): RenderedStep[] {
+  if (!isObj(doc) || !Array.isArray(doc.mainSteps)) throw new Error('not an Automation document: mainSteps is missing');
+  return doc.mainSteps.filter(isObj).map((s) => ({
+    name: String(s.name),
+    action: String(s.action),
+    inputs: isObj(s.inputs) ? s.inputs : {},
+    raw: s,
+  }));
+}
+
+/** boto3 calls in an executeScript handler, and the API operations of executeAwsApi, by effect. */
+const SCRIPT_CALLS: readonly [RegExp, ChangeKind, 'change' | 'undo'][] = [
+  [/\.stop_instances\(/, 'stop', 'change'],
+  [/\.start_instances\(/, 'stop', 'undo'],
+  [/\.enter_standby\(/, 'standby', 'change'],
+  [/\.exit_standby\(/, 'standby', 'undo'],
+  [/\.create_tags\(/, 'lock', 'change'],
+  [/\.delete_tags\(/, 'lock', 'undo'],
+];
+const API_CALLS: Readonly<Record<string, readonly [ChangeKind, 'change' | 'undo']>> = {
+  'ec2.StopInstances': ['stop', 'change'],
+  'ec2.StartInstances': ['stop', 'undo'],
+  'autoscaling.EnterStandby': ['standby', 'change'],
+  'autoscaling.ExitStandby': ['standby', 'undo'],
+  'ec2.CreateTags': ['lock', 'change'],
+  'ec2.DeleteTags': ['lock', 'undo'],
+  'ec2.ModifyInstanceAttribute': ['user-data', 'change'],
+};
+
+const readsUserData = (s: RenderedStep): boolean => /userData/.test(JSON.stringify(s.inputs));
+const writesUserData = (s: RenderedStep): boolean =>
+  (s.action === 'aws:executeScript' && /\.modify_instance_attribute\([^)]*UserData/.test(String(s.inputs.Script ?? '')));
+
+/**
+ * The effects of every step. A user-data write counts as the undo when its input reads the output
+ * of a step that only read the user data (the backup); any other write is a change.
+ */
+export function stepEffects(doc: unknown): Map<string, StepEffects> {
+  const steps = stepsOf(doc);
+  const backups = steps.filter((s) => readsUserData(s) && !writesUserData(s) && s.action === 'aws:executeScript').map((s) => s.name);
+  const out = new Map<string, StepEffects>();
+  for (const s of steps) {
+    const changes = new Set<ChangeKind>();
+    const undoes = new Set<ChangeKind>();
+    const add = (kind: ChangeKind, what: 'change' | 'undo'): void => void (what === 'change' ? changes : undoes).add(kind);
+    if (s.action === 'aws:changeInstanceState' && s.inputs.CheckStateOnly !== true) {
+      if (s.inputs.DesiredState === 'stopped') add('stop', 'change');
+      if (s.inputs.DesiredState === 'running') add('stop', 'undo');
+    }
+    if (s.action === 'aws:executeAwsApi') {
+      const effect = API_CALLS[`${String(s.inputs.Service)}.${String(s.inputs.Api)}`];
+      if (effect !== undefined) add(...effect);
+    }
+    if (s.action === 'aws:executeScript') {
+      const script = String(s.inputs.Script ?? '');
+      for (const [call, kind, what] of SCRIPT_CALLS) if (call.test(script)) add(kind, what);
+      if (writesUserData(s)) {
+        const payload = JSON.stringify(s.inputs.InputPayload ?? {});
+        add('user-data', backups.some((b) => payload.includes(`{{ ${b}.`)) ? 'undo' : 'change');
+      }
+    }
+    out.set(s.name, { changes, undoes });
+  }
+  return out;
+}
+
+type Edge = { readonly kind: 'next' | 'onFailure' | 'onCancel'; readonly to: string | undefined };
+
+/** Where a step can hand over to; `to: undefined` means the execution ends there. */
+function edgesOf(s: RenderedStep, following: string | undefined): Edge[] {
+  const target = (v: unknown): string | undefined => (typeof v === 'string' && v.startsWith('step:') ? v.slice(5) : undefined);
+  const next = s.raw.isEnd === true ? undefined : typeof s.raw.nextStep === 'string' ? s.raw.nextStep : following;
+  const edges: Edge[] = [];
+  if (s.action === 'aws:branch') {
+    const choices = Array.isArray(s.inputs.Choices) ? s.inputs.Choices.filter(isObj) : [];
+    for (const c of choices) edges.push({ kind: 'next', to: String(c.NextStep) });
+    edges.push({ kind: 'next', to: typeof s.inputs.Default === 'string' ? s.inputs.Default : following });
+  } else {
+    edges.push({ kind: 'next', to: next });
+  }
+  edges.push({ kind: 'onFailure', to: s.raw.onFailure === 'Continue' ? next : target(s.raw.onFailure) });
+  edges.push({ kind: 'onCancel', to: target(s.raw.onCancel) });
+  return edges;
+}
+
+/**
+ * Problems found, one sentence each; empty when every failure and cancel path after a change
+ * reaches its undo. Changes still possibly in effect are propagated along every edge (a change
+ * counts from its own step on, since a failing step may have acted; an undo counts once its step
+ * has run, even if it failed, because the chain continues past it).
+ */
+export function checkUndoPaths(doc: unknown): string[] {
+  const steps = stepsOf(doc);
+  const effects = stepEffects(doc);
+  const index = new Map(steps.map((s, i) => [s.name, i]));
+  /** kind -> steps that made the change, per step entry. */
+  const pending = new Map<string, Map<ChangeKind, Set<string>>>();
+  /** `step|edge` -> changes in effect when that edge ends the execution. */
+  const problems = new Map<string, Map<ChangeKind, Set<string>>>();
+  const work: string[] = [];
+  const merge = (to: string, incoming: Map<ChangeKind, Set<string>>): void => {
+    const cur = pending.get(to) ?? new Map<ChangeKind, Set<string>>();
+    let grew = !pending.has(to);
+    for (const [kind, origins] of incoming) {
+      const set = cur.get(kind) ?? new Set<string>();
+      for (const o of origins) if (!set.has(o)) { set.add(o); grew = true; }
+      cur.set(kind, set);
+    }
+    pending.set(to, cur);
+    if (grew) work.push(to);
+  };
+  if (steps.length > 0) merge(steps[0].name, new Map());
+  while (work.length > 0) {
+    const name = work.pop() as string;
+    const i = index.get(name);
+    if (i === undefined) continue;
+    const s = steps[i];
+    const e = effects.get(name) as StepEffects;
+    const after = new Map<ChangeKind, Set<string>>();
+    for (const [kind, origins] of pending.get(name) ?? []) if (!e.undoes.has(kind)) after.set(kind, new Set(origins));
+    for (const kind of e.changes) after.set(kind, new Set([...(after.get(kind) ?? []), name]));
+    for (const edge of edgesOf(s, steps[i + 1]?.name)) {
+      if (edge.to !== undefined) {
+        merge(edge.to, after);
+        continue;
+      }
+      if (after.size === 0) continue;
+      const key = `${name}|${edge.kind}`;
+      const found = problems.get(key) ?? new Map<ChangeKind, Set<string>>();
+      for (const [kind, origins] of after) found.set(kind, new Set([...(found.get(kind) ?? []), ...origins]));
+      problems.set(key, found);
+    }
+  }
+  return [...problems].map(([key, found]) => {
+    const [name, kind] = key.split('|');
+    const what = [...found].sort(([a], [b]) => a.localeCompare(b)).map(([k, origins]) => `${k} (by ${[...origins].sort().join(', ')})`).join(', ');
+    const how = kind === 'next' ? 'ends the execution' : `has ${kind} Abort`;
+    return `step ${name} ${how} while these changes may still be in effect: ${what} — route it through the undo steps`;
+  }).sort();
+}
