@@ -41,7 +41,7 @@ finish() { # finish VERDICT EXIT
   say "verdict: $1"
   if [ "$CONSOLE" = 1 ]; then
     l="ec2-ssh-rescue: request=${REQUEST_ID:-none} verdict=$1 user=${USER_NAME:-none} actions=$N_ACT"
-    for d in /dev/console /dev/kmsg; do [ ! -w $d ] || printf '%s\n' "$l" 2>/dev/null >$d || :; done
+    for d in /dev/console /dev/kmsg; do [ ! -w $d ] || printf '%s\n' "$l" 2>/dev/null >>$d || :; done
   fi
   # validated values: no escaping needed
   printf '{"tool":"ec2-ssh-rescue","version":1,"mode":"%s","user":"%s","requestId":"%s","verdict":"%s","findings":[%s],"actions":[%s],"paths":[%s]}\n' \

@@ -172,9 +172,10 @@ scenario_detect_user() {
 
 # The extracted shell part of the user data run the way scripts-user runs it: no
 # arguments, user data from EC2_SSH_RESCUE_USER_DATA, console marker to the bind-mounted
-# /dev/console and /dev/kmsg. LAB_USERDATA names the user-data file.
+# /dev/console and /dev/kmsg. LAB_USERDATA names the user-data file, LAB_USERDATA_HOSTILE
+# one whose args line tries to inject a command.
 scenario_userdata() {
-  local d=$1 sh=$2 rc
+  local d=$1 sh=$2
   mkuser ud-user; chmod 0777 /home/ud-user; chmod 0666 /home/ud-user/.ssh/authorized_keys
   login ud-user >"$d/login.before"
   snapshot_outside /home/ud-user >"$d/outside.before"
@@ -186,11 +187,8 @@ scenario_userdata() {
   run_script "$d" boot2 "$sh"
   snapshot_user /home/ud-user >"$d/tree.after2"
   snapshot_outside /home/ud-user >"$d/outside.after"
-  rc=0
-  EC2_SSH_RESCUE_USER_DATA=$LAB_USERDATA_HOSTILE run_script "$d" hostile "$sh" || rc=$?
-  unset EC2_SSH_RESCUE_USER_DATA EC2_SSH_RESCUE_STATE_DIR
-  if [ -e "$WORK/pwned" ]; then echo yes >"$d/pwned.exists"; else echo no >"$d/pwned.exists"; fi
   cp /dev/console "$d/console"
   cp /dev/kmsg "$d/kmsg"
-  return "$rc"
+  EC2_SSH_RESCUE_USER_DATA=$LAB_USERDATA_HOSTILE run_script "$d" hostile "$sh"
+  unset EC2_SSH_RESCUE_USER_DATA EC2_SSH_RESCUE_STATE_DIR
 }

@@ -1,0 +1,175 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  ARGS_LINE_PREFIX,
+  buildRepairUserData,
+  buildRepairUserDataTemplate,
+  repairArgsLine,
+  repairScriptText,
+  RepairOptionsError,
+  USER_DATA_MAX_BYTES,
+} from '../../src/repair/user-data';
+import { describeWithTools, observed, report, runLab, REPO, SCRIPT, tree } from './lab-harness';
+
+const PLACEHOLDERS = {
+  user: '{{ UserName }}',
+  mode: '{{ Mode }}',
+  strict: '{{ Strict }}',
+  recursive: '{{ Recursive }}',
+  request: '{{ automation:EXECUTION_ID }}',
+};
+
+describe('repair script text', () => {
+  test('is the file next to the module, and holds no SSM {{ }} reference', () => {
+    expect(repairScriptText()).toBe(readFileSync(SCRIPT, 'utf8'));
+    expect(repairScriptText()).not.toContain('{{');
+  });
+
+  test('has no line an args-line search could mistake for the real one', () => {
+    expect(repairScriptText().split('\n').filter((l) => l.startsWith(ARGS_LINE_PREFIX))).toEqual([]);
+  });
+});
+
+describe('repairArgsLine', () => {
+  test('renders every value, user empty means detect', () => {
+    expect(repairArgsLine({ requestId: 'abc-1' })).toBe(`${ARGS_LINE_PREFIX}user= mode=fix strict=false recursive=false request=abc-1`);
+    expect(repairArgsLine({ user: 'ec2-user', mode: 'diagnose', strict: true, recursive: true, requestId: 'R1' })).toBe(
+      `${ARGS_LINE_PREFIX}user=ec2-user mode=diagnose strict=true recursive=true request=R1`,
+    );
+  });
+
+  test.each([
+    [{ user: 'x;touch /tmp/p', requestId: 'a' }, /user "x;touch \/tmp\/p" is not a portable user name/],
+    [{ user: 'Root', requestId: 'a' }, /portable user name/],
+    [{ user: 'a'.repeat(33), requestId: 'a' }, /portable user name/],
+    [{ user: 'ok', requestId: 'has space' }, /requestId "has space" must match/],
+    [{ user: 'ok', requestId: 'r'.repeat(65) }, /requestId .* must match/],
+    [{ user: 'ok', requestId: 'a', mode: 'repair' as 'fix' }, /mode "repair" is not supported/],
+  ])('refuses %j', (opts, message) => {
+    expect(() => repairArgsLine(opts)).toThrow(RepairOptionsError);
+    expect(() => repairArgsLine(opts)).toThrow(message);
+  });
+});
+
+describe('buildRepairUserData', () => {
+  const ud = buildRepairUserData({ user: 'alice', requestId: 'req-1' });
+
+  test('follows the knowledge-center MIME layout with LF line endings and ASCII only', () => {
+    expect(ud.startsWith('Content-Type: multipart/mixed; boundary="//"\nMIME-Version: 1.0\n\n--//\n')).toBe(true);
+    expect(ud).toContain(
+      'Content-Type: text/cloud-config; charset="us-ascii"\nMIME-Version: 1.0\nContent-Transfer-Encoding: 7bit\n' +
+        'Content-Disposition: attachment; filename="cloud-config.txt"\n\n#cloud-config\ncloud_final_modules:\n- [scripts-user, always]\n' +
+        `${ARGS_LINE_PREFIX}user=alice mode=fix strict=false recursive=false request=req-1\n\n--//\n`,
+    );
+    expect(ud).toContain(
+      'Content-Type: text/x-shellscript; charset="us-ascii"\nMIME-Version: 1.0\nContent-Transfer-Encoding: 7bit\n' +
+        `Content-Disposition: attachment; filename="userdata.txt"\n\n${repairScriptText()}\n--//--\n`,
+    );
+    expect(ud).not.toContain('\r');
+    expect(/^[\x0a\x20-\x7e]*$/.test(ud)).toBe(true);
+    expect(Buffer.byteLength(ud)).toBeLessThanOrEqual(USER_DATA_MAX_BYTES);
+  });
+
+  test('refuses bad options before building anything', () => {
+    expect(() => buildRepairUserData({ user: '../etc', requestId: 'a' })).toThrow(/portable user name/);
+  });
+});
+
+describe('buildRepairUserDataTemplate', () => {
+  const template = buildRepairUserDataTemplate(PLACEHOLDERS);
+
+  test('is the same document with placeholders in the args line only', () => {
+    const line = template.split('\n').find((l) => l.startsWith(ARGS_LINE_PREFIX));
+    expect(line).toBe(
+      `${ARGS_LINE_PREFIX}user={{ UserName }} mode={{ Mode }} strict={{ Strict }} recursive={{ Recursive }} request={{ automation:EXECUTION_ID }}`,
+    );
+    const filled = template.replace(line as string, repairArgsLine({ user: 'alice', requestId: 'req-1' }));
+    expect(filled).toBe(buildRepairUserData({ user: 'alice', requestId: 'req-1' }));
+    expect(template.split('{{').length - 1).toBe(5);
+  });
+
+  test('refuses placeholders that would break the line or the size limit', () => {
+    expect(() => buildRepairUserDataTemplate({ ...PLACEHOLDERS, user: 'a\nb' })).toThrow(/on one line/);
+    expect(() => buildRepairUserDataTemplate({ ...PLACEHOLDERS, request: '' })).toThrow(/non-empty/);
+    expect(() => buildRepairUserDataTemplate({ ...PLACEHOLDERS, user: 'x'.repeat(USER_DATA_MAX_BYTES) })).toThrow(
+      /EC2 allows at most 16384 bytes of raw user data \(https:\/\/docs\.aws\.amazon\.com\/AWSEC2\/latest\/UserGuide\/instancedata-add-user-data\.html\)/,
+    );
+  });
+});
+
+describeWithTools('repair script lint', ['shellcheck'], () => {
+  test('shellcheck -s sh is clean', () => {
+    expect(execFileSync('shellcheck', ['-s', 'sh', SCRIPT], { encoding: 'utf8' })).toBe('');
+  });
+});
+
+describeWithTools('repair user data through real cloud-init and a real sshd', ['cloud-init', 'sshd', 'ssh', 'unshare', 'useradd', 'dash', 'busybox'], () => {
+  const work = mkdtempSync(join(tmpdir(), 'ec2-ssh-rescue-ud-'));
+  const userData = join(work, 'user-data.txt');
+  const hostile = join(work, 'hostile-user-data.txt');
+  const pwned = join(work, 'pwned');
+  interface Part {
+    type: string;
+    filename: string;
+    config?: { cloud_final_modules?: unknown };
+    written?: string;
+  }
+  let parts: Part[] = [];
+  let out = '';
+
+  beforeAll(async () => {
+    writeFileSync(userData, buildRepairUserData({ user: 'ud-user', requestId: 'req-42' }));
+    // The args line is parsed, never evaluated: this must be refused, not run.
+    writeFileSync(
+      hostile,
+      buildRepairUserDataTemplate({ ...PLACEHOLDERS, user: `x;touch\${IFS}${pwned}`, request: 'req-43' })
+        .replace('{{ Mode }}', 'fix').replace('{{ Strict }}', 'false').replace('{{ Recursive }}', 'false'),
+    );
+    parts = JSON.parse(
+      execFileSync('/usr/bin/python3', [join(REPO, 'test/repair/lab/cloud_init_parts.py'), userData, join(work, 'cloud')], { encoding: 'utf8' }),
+    ) as Part[];
+    const shellPart = parts.find((p) => p.type === 'text/x-shellscript');
+    out = await runLab(['userdata:dash'], {
+      LAB_SCRIPT: shellPart?.written ?? '/nonexistent',
+      LAB_USERDATA: userData,
+      LAB_USERDATA_HOSTILE: hostile,
+    });
+  }, 120_000);
+
+  test('cloud-init sees two parts: cloud-config with [scripts-user, always], and the script byte for byte', () => {
+    expect(parts.map((p) => [p.type, p.filename])).toEqual([
+      ['text/cloud-config', 'cloud-config.txt'],
+      ['text/x-shellscript', 'userdata.txt'],
+    ]);
+    expect(parts[0].config).toEqual({ cloud_final_modules: [['scripts-user', 'always']] });
+    expect(readFileSync(parts[1].written as string)).toEqual(readFileSync(SCRIPT));
+  });
+
+  test('first boot: the shell part reads its args from the user data, fixes, and marks the console', () => {
+    const d = join(out, 'userdata');
+    const r = report(d, 'boot1');
+    expect({ rc: observed(d, 'boot1.rc'), verdict: r.verdict, user: r.user, requestId: r.requestId, mode: r.mode }).toEqual({
+      rc: '0', verdict: 'fixed', user: 'ud-user', requestId: 'req-42', mode: 'fix',
+    });
+    expect([observed(d, 'login.before'), observed(d, 'login.after')]).toEqual(['255', '0']);
+    const marker = `ec2-ssh-rescue: request=req-42 verdict=fixed user=ud-user actions=${r.actions.length}`;
+    expect(observed(d, 'console').split('\n')).toContain(marker);
+    expect(observed(d, 'kmsg').split('\n')).toContain(marker);
+    expect(observed(d, 'outside.after')).toBe(observed(d, 'outside.before'));
+  });
+
+  test('second boot with the same request id changes nothing', () => {
+    const d = join(out, 'userdata');
+    const r = report(d, 'boot2');
+    expect({ verdict: r.verdict, mode: r.mode, actions: r.actions }).toEqual({ verdict: 'needs-fix', mode: 'diagnose', actions: [] });
+    expect(tree(d, 'tree.after2').get('/home/ud-user')?.mode).toBe('775');
+  });
+
+  test('a command in the user-data args line is refused and never runs', () => {
+    const d = join(out, 'userdata');
+    expect({ rc: observed(d, 'hostile.rc'), verdict: report(d, 'hostile').verdict }).toEqual({ rc: '2', verdict: 'bad-input' });
+    expect(existsSync(pwned)).toBe(false);
+  });
+});
