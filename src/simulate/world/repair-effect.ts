@@ -23,8 +23,11 @@ export interface RepairRun {
   readonly stdout: string;
 }
 
-/** The marker line near the top of the repair script that identifies it inside commands or user data. */
-export const SCRIPT_MARKER = /^# ec2-ssh-rescue\s*$/m;
+/**
+ * The comment near the top of the repair script (`# ec2-ssh-rescue: …`) that identifies it
+ * inside commands or user data; the `# ec2-ssh-rescue-args:` data line does not count.
+ */
+export const SCRIPT_MARKER = /^# ec2-ssh-rescue(?!-args)\b/m;
 
 // Same input rules as the script: a portable user name, request ids of letters, digits and dashes.
 const USER_PATTERN = /^[a-z_][a-z0-9._-]{0,31}$/;

@@ -1,5 +1,6 @@
 import { SimulatorLimitationError } from '../../errors';
 import { selectOutputs } from '../outputs';
+import { Value } from '../parameters';
 import { ActionResult, inputString, StepContext, StepFailure } from '../step-context';
 
 /** Output limit of aws:executeScript. */
@@ -25,5 +26,7 @@ export async function executeScript(ctx: StepContext): Promise<ActionResult> {
   const size = Buffer.byteLength(JSON.stringify(payload ?? null));
   if (size > MAX_OUTPUT_BYTES) throw new StepFailure(`aws:executeScript output is ${size} bytes, over the 100 KB limit`);
   if (world.clock.now > ctx.deadline) throw new StepFailure('Step timed out', true);
-  return { outputs: selectOutputs(ctx.step.outputs, { Payload: payload }) };
+  // `Payload` is the documented implicit output: the object the handler returned.
+  const implicit: Record<string, Value> = typeof payload === 'object' && payload !== null ? { Payload: payload as Value } : {};
+  return { outputs: { ...implicit, ...selectOutputs(ctx.step.outputs, { Payload: payload }) } };
 }

@@ -1,0 +1,119 @@
+import { AutomationDocument, StepSpec } from './document';
+import { AwsApiError } from './errors';
+import { StepFaultEffect, StepHooks } from './interpreter/execution';
+import { World } from './world/world';
+
+/** The faults injected at every step. */
+export const FAULT_KINDS = ['api-error', 'throttling', 'step-timeout', 'cancel', 'start-failure', 'agent-offline'] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
+
+/** A step of a document (top-level, nested in aws:loop, or of a child runbook). */
+export interface StepRef {
+  readonly document: string;
+  readonly step: string;
+}
+
+/** One fault at one step. */
+export interface Fault {
+  readonly kind: FaultKind;
+  readonly at: StepRef;
+}
+
+/** Error codes each service really returns for an internal error and for throttling. */
+const ERROR_CODES: Readonly<Record<string, { internal: string; throttle: string }>> = {
+  // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html
+  ec2: { internal: 'InternalError', throttle: 'RequestLimitExceeded' },
+  // https://docs.aws.amazon.com/autoscaling/ec2/APIReference/CommonErrors.html
+  autoscaling: { internal: 'InternalFailure', throttle: 'Throttling' },
+  // https://docs.aws.amazon.com/systems-manager/latest/APIReference/CommonErrors.html
+  ssm: { internal: 'InternalServerError', throttle: 'ThrottlingException' },
+};
+
+export function describeFault(f: Fault | undefined): string {
+  return f ? `${f.kind}@${f.at.document}/${f.at.step}` : 'none';
+}
+
+/**
+ * Applies one fault the first time its step runs:
+ * - api-error / throttling: the step's first API call fails with the service's real code;
+ * - step-timeout: the step does its work, then is reported TimedOut at its deadline;
+ * - cancel: the execution is cancelled while the step runs (its work happens);
+ * - start-failure: from this step on, starting the instance fails (the KMS case);
+ * - agent-offline: from this step on, the instance's SSM Agent is down.
+ * `fired` tells whether the fault actually changed anything (an API fault on a step that
+ * makes no call does not).
+ */
+export class FaultInjector implements StepHooks {
+  fired = false;
+  private reached = false;
+
+  constructor(
+    readonly fault: Fault,
+    private readonly world: World,
+    private readonly instanceId: string,
+  ) {}
+
+  onStepStart(document: string, step: StepSpec): StepFaultEffect | undefined {
+    if (this.reached || document !== this.fault.at.document || step.name !== this.fault.at.step) return undefined;
+    this.reached = true;
+    const instance = this.world.ec2.instances.get(this.instanceId);
+    switch (this.fault.kind) {
+      case 'api-error':
+      case 'throttling': {
+        const throttle = this.fault.kind === 'throttling';
+        this.world.interceptor = (service, operation) => {
+          this.world.interceptor = undefined;
+          this.fired = true;
+          const codes = ERROR_CODES[service] ?? ERROR_CODES.ec2;
+          return new AwsApiError(service, operation, throttle ? codes.throttle : codes.internal, throttle ? 'Rate exceeded' : 'An internal error has occurred');
+        };
+        return undefined;
+      }
+      case 'step-timeout':
+        this.fired = true;
+        return { timeout: true };
+      case 'cancel':
+        this.fired = true;
+        return { cancel: true };
+      case 'start-failure':
+        this.fired = true;
+        if (instance) instance.startFails = true;
+        return undefined;
+      case 'agent-offline':
+        this.fired = true;
+        if (instance) {
+          instance.agentWorks = false;
+          instance.agentOnline = false;
+        }
+        return undefined;
+    }
+  }
+
+  onStepEnd(): void {
+    // An API fault belongs to its step only; a step that made no call leaves nothing behind.
+    if (this.reached) this.world.interceptor = undefined;
+  }
+}
+
+/** Steps of `doc`, its aws:loop bodies and the runbooks it starts with aws:executeAutomation. */
+export function allSteps(doc: AutomationDocument, documents: ReadonlyMap<string, AutomationDocument>): StepRef[] {
+  const out: StepRef[] = [];
+  const seenDocs = new Set<string>();
+  const visit = (d: AutomationDocument): void => {
+    if (seenDocs.has(d.name)) return;
+    seenDocs.add(d.name);
+    const walk = (steps: readonly StepSpec[]): void => {
+      for (const s of steps) {
+        out.push({ document: d.name, step: s.name });
+        if (s.action === 'aws:loop' && Array.isArray(s.inputs.Steps)) walk(s.inputs.Steps as StepSpec[]);
+        if (s.action === 'aws:executeAutomation' && typeof s.inputs.DocumentName === 'string') {
+          const child = documents.get(s.inputs.DocumentName);
+          if (child) visit(child);
+        }
+      }
+    };
+    walk(d.mainSteps);
+  };
+  visit(doc);
+  return out;
+}

@@ -1,0 +1,83 @@
+import { AutomationDocument } from './document';
+import { ParameterInput } from './interpreter/parameters';
+import { GroupSpec } from './world/autoscaling';
+import { USER_DATA_LIMIT } from './world/ec2';
+import { Instance, InstanceSpec } from './world/instance';
+import { World, WorldOptions } from './world/world';
+
+/** Tag the runbooks use to lock an instance during a repair. */
+export const LOCK_TAG_KEY = 'ec2-ssh-rescue:lock';
+
+/** The world a runbook is run against, and what a correct runbook should achieve there. */
+export interface Scenario {
+  readonly name: string;
+  readonly description: string;
+  readonly instance: InstanceSpec;
+  /** Auto Scaling group holding the instance. @default none */
+  readonly group?: Omit<GroupSpec, 'name'>;
+  /**
+   * Without faults, a correct runbook repairs the instance (`repaired`) or refuses and changes
+   * nothing (`refused`).
+   */
+  readonly expect: 'repaired' | 'refused';
+}
+
+const ORIGINAL_USER_DATA = Buffer.from('#cloud-config\npackages:\n  - nginx\nruncmd:\n  - [systemctl, enable, --now, nginx]\n', 'utf8');
+
+/** 16 KB of user data, bytes that are not valid UTF-8 included, so a lossy restore shows. */
+function userData16k(): Buffer {
+  const b = Buffer.alloc(USER_DATA_LIMIT);
+  b.write('#!/bin/bash\n# padding follows\n');
+  for (let i = 32; i < b.length; i++) b[i] = (i * 7919) % 256;
+  return b;
+}
+
+const offline = { agentWorks: false, agentRegistered: true } as const;
+
+/** The scenarios every ec2-ssh-rescue runbook is checked against. */
+export const SCENARIOS: readonly Scenario[] = [
+  { name: 'managed-online', description: 'SSM managed node, agent online: online repair', instance: { userData: ORIGINAL_USER_DATA }, expect: 'repaired' },
+  { name: 'agent-offline', description: 'agent unreachable, EBS root: user-data swap', instance: { ...offline, userData: ORIGINAL_USER_DATA }, expect: 'repaired' },
+  { name: 'in-asg', description: 'agent offline, in an Auto Scaling group above min size', instance: { ...offline, userData: ORIGINAL_USER_DATA }, group: { minSize: 1, maxSize: 4, desiredCapacity: 2 }, expect: 'repaired' },
+  { name: 'in-asg-at-min', description: 'agent offline, Auto Scaling group at min = max = desired', instance: { ...offline, userData: ORIGINAL_USER_DATA }, group: { minSize: 1, maxSize: 1, desiredCapacity: 1 }, expect: 'refused' },
+  { name: 'instance-store-root', description: 'agent offline, instance-store root (cannot stop)', instance: { ...offline, rootDeviceType: 'instance-store', instanceType: 'm1.small', userData: ORIGINAL_USER_DATA }, expect: 'refused' },
+  { name: 'spot-one-time', description: 'agent offline, one-time Spot (cannot stop)', instance: { ...offline, spot: 'one-time', userData: ORIGINAL_USER_DATA }, expect: 'refused' },
+  { name: 'stop-protected', description: 'agent offline, DisableApiStop set', instance: { ...offline, disableApiStop: true, userData: ORIGINAL_USER_DATA }, expect: 'refused' },
+  { name: 'kms-start-failure', description: 'agent offline, start fails with Client.InternalError (KMS)', instance: { ...offline, startFails: true, userData: ORIGINAL_USER_DATA }, expect: 'refused' },
+  { name: 'empty-user-data', description: 'agent offline, no original user data', instance: { ...offline }, expect: 'repaired' },
+  { name: 'user-data-16k', description: 'agent offline, 16 KB of original binary user data', instance: { ...offline, userData: userData16k() }, expect: 'repaired' },
+  { name: 'already-locked', description: 'another repair holds the lock tag', instance: { userData: ORIGINAL_USER_DATA, tags: { [LOCK_TAG_KEY]: 'another-execution' } }, expect: 'refused' },
+];
+
+export function findScenario(name: string): Scenario {
+  const s = SCENARIOS.find((x) => x.name === name);
+  if (!s) throw new Error(`unknown scenario ${name} (known: ${SCENARIOS.map((x) => x.name).join(', ')})`);
+  return s;
+}
+
+/** Builds the world of a scenario; the target instance has a fixed id so runs compare. */
+export function buildWorld(scenario: Scenario, options: WorldOptions = {}): { world: World; instance: Instance } {
+  const world = new World(options);
+  const instance = world.ec2.add({ instanceId: 'i-0123456789abcdef0', ...scenario.instance });
+  if (scenario.group) world.autoscaling.addGroup({ name: 'web-asg', ...scenario.group }, instance);
+  return { world, instance };
+}
+
+/**
+ * Parameters for a runbook in a scenario, from the runbook's own parameter names:
+ * the instance (InstanceId / InstanceIds), the login user (UserName / User / Username),
+ * `fix` for a Mode that allows it; everything else keeps its default. A required
+ * parameter this cannot fill is an error naming it.
+ */
+export function scenarioParameters(doc: AutomationDocument, instance: Instance): ParameterInput {
+  const out: Record<string, string | string[]> = {};
+  for (const [name, spec] of Object.entries(doc.parameters)) {
+    if (/^InstanceIds?$/.test(name)) out[name] = spec.type === 'StringList' ? [instance.instanceId] : instance.instanceId;
+    else if (/^(UserName|Username|User|LoginUser)$/.test(name)) out[name] = instance.ssh.user;
+    else if (name === 'Mode' && (spec.allowedValues ?? []).includes('fix')) out[name] = 'fix';
+    else if (spec.default === undefined) {
+      throw new Error(`${doc.name}: required parameter ${name} has no scenario value (known: InstanceId, UserName, Mode)`);
+    }
+  }
+  return out;
+}
