@@ -1,0 +1,70 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import YAML from 'yaml';
+import { allRunbooks } from '../../src/runbooks';
+
+/** Debian's python with botocore and cloud-init (the first python3 on PATH lacks them). */
+export const DEBIAN_PYTHON = '/usr/bin/python3';
+
+/** Fails the test, naming the Debian package, when a system dependency is missing (in CI and locally alike). */
+export function requireTool(path: string, aptPackage: string): void {
+  if (!existsSync(path)) {
+    throw new Error(`${path} is missing: install the Debian package ${aptPackage} (apt-get install ${aptPackage})`);
+  }
+}
+
+export type Obj = { [key: string]: unknown };
+
+/** Every runbook as rendered YAML and parsed back: what AWS receives. */
+export function renderedRunbooks(): { name: string; yaml: string; doc: Obj; runbook: ReturnType<typeof allRunbooks>[number] }[] {
+  return allRunbooks().map((runbook) => {
+    const yaml = runbook.document.toYaml();
+    return { name: runbook.document.name, yaml, doc: YAML.parse(yaml) as Obj, runbook };
+  });
+}
+
+/** One rendered runbook by name. */
+export function rendered(name: string): { yaml: string; doc: Obj } {
+  const found = renderedRunbooks().find((r) => r.name === name);
+  if (found === undefined) throw new Error(`no runbook ${name}`);
+  return found;
+}
+
+/** A step of a rendered document. */
+export function step(doc: Obj, name: string): Obj {
+  const s = (doc.mainSteps as Obj[]).find((x) => x.name === name);
+  if (s === undefined) throw new Error(`no step ${name}`);
+  return s;
+}
+
+/** Replaces `{{ X }}` placeholders in a rendered value the way Automation does, from `values`. */
+export function substitute<T>(value: T, values: Record<string, unknown>): T {
+  const visit = (v: unknown): unknown => {
+    if (typeof v === 'string') {
+      const whole = /^\{\{ ([^{}]+) \}\}$/.exec(v);
+      if (whole !== null && whole[1] in values) return values[whole[1]];
+      return v.replace(/\{\{ ([^{}]+) \}\}/g, (m, k: string) => (k in values ? String(values[k]) : m));
+    }
+    if (Array.isArray(v)) return v.map(visit);
+    if (typeof v === 'object' && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, visit(x)]));
+    return v;
+  };
+  return visit(value) as T;
+}
+
+/** Runs a rendered executeScript handler with the in-memory EC2 of fixtures/run_handler.py. */
+export function runHandler(script: string, events: unknown, world: { state: string; userData: Buffer; tags: Record<string, string> }): {
+  result?: Record<string, unknown>; error?: string; serialized: string[]; world: { state: string; userData: string; tags: Record<string, string> };
+} {
+  requireTool(DEBIAN_PYTHON, 'python3-botocore');
+  const input = JSON.stringify({ script, events, world: { ...world, userData: world.userData.toString('base64') } });
+  const res = spawnSync(DEBIAN_PYTHON, [join(__dirname, 'fixtures', 'run_handler.py')], { input, encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (res.status !== 0) throw new Error(`run_handler.py failed: ${res.stderr}`);
+  return JSON.parse(res.stdout);
+}
+
+/** Runs a program and returns stdout. */
+export function run(cmd: string, args: string[], input?: string): string {
+  return execFileSync(cmd, args, { input, encoding: 'utf8', maxBuffer: 1 << 24 });
+}
