@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { registerRenderUserData } from './cli/render-userdata';
 import { registerSynth } from './cli/synth';
 import { registerValidate } from './cli/validate';
 
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
     .configureOutput({ outputError: (s, write) => write(s) });
   registerSynth(program);
   registerValidate(program);
+  registerRenderUserData(program);
   return program;
 }
 

@@ -141,7 +141,7 @@ function assemble(args: string): string {
 }
 
 function checkSize(text: string, what: string): void {
-  if (/[^\x0a\x20-\x7e]/.test(text)) {
+  if ([...text].some((c) => c !== '\n' && (c < ' ' || c > '~'))) {
     throw new RepairOptionsError(`${what} must be 7-bit ASCII without control characters other than LF`);
   }
   const size = Buffer.byteLength(text, 'utf8');

@@ -80,7 +80,6 @@ export function describeWithTools(title: string, tools: readonly string[], body:
       });
     });
   } else {
-    // eslint-disable-next-line no-console
     console.warn(`SKIPPED ${title}: missing ${missing.join('; ')} (install them, or set CI=true to fail)`);
     describe.skip(title, body);
   }
