@@ -80,6 +80,8 @@ export class SshRescueAutomationRole extends Construct {
       actions: ['ssm:StartAutomationExecution'],
       resourceArns: this.catalog.entries.map((e) => this.automationDefinitionArn(e.name)),
     });
+    acknowledge(grantee, this.catalog.entries.map((e) => `arn:<AWS::Partition>:ssm:<AWS::Region>:<AWS::AccountId>:automation-definition/${e.name}:*`),
+      'Any version of exactly these runbooks: executions name a version ($DEFAULT, $LATEST or a number).');
     return start.combine(this.grantPassRole(grantee));
   }
 
@@ -99,6 +101,9 @@ export class SshRescueAutomationRole extends Construct {
     // the Describe* list calls support no resource-level permissions.
     // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssystemsmanager.html
     const execution = Stack.of(this).formatArn({ service: 'ssm', resource: 'automation-execution', resourceName: '*' });
+    acknowledge(grantee, ['arn:<AWS::Partition>:ssm:<AWS::Region>:<AWS::AccountId>:automation-execution/*'],
+      'Execution ids are generated at run time; the grant covers executions of this account and Region only.');
+    acknowledge(grantee, ['*'], 'DescribeAutomationExecutions and DescribeAutomationStepExecutions support no resource-level permissions.');
     return iam.Grant.addToPrincipal({
       grantee,
       actions: ['ssm:GetAutomationExecution', 'ssm:StopAutomationExecution'],
@@ -142,4 +147,14 @@ function acknowledgeDerivedWildcards(policy: iam.Policy, catalog: RunbookCatalog
       : `Declared by the runbooks for resources known only at run time (instance-changing actions carry the tag condition when one is set): ${[...users].join(', ')}`;
     Validations.of(policy).acknowledge({ id: `AwsSolutions-IAM5[Resource::${finding}]`, reason: reason.slice(0, 2000) });
   }
+}
+
+/**
+ * Acknowledges, on the grantee, the cdk-nag findings a grant helper necessarily produces, each by its
+ * exact resource, so the user's own stack passes the AwsSolutions checks without blanket suppressions.
+ */
+function acknowledge(grantee: iam.IGrantable, resources: readonly string[], reason: string): void {
+  const principal = grantee.grantPrincipal;
+  if (!Construct.isConstruct(principal)) return;
+  for (const resource of resources) Validations.of(principal).acknowledge({ id: `AwsSolutions-IAM5[Resource::${resource}]`, reason });
 }

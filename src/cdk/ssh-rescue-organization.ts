@@ -84,6 +84,8 @@ export class SshRescueOrganization extends Construct {
   readonly administrationRole: iam.Role;
   readonly runbookStackSet: cfn.CfnStackSet;
   readonly roleStackSet: cfn.CfnStackSet;
+  /** The synthesized member templates the StackSets deploy, for inspection. */
+  readonly memberTemplates: { readonly runbooks: unknown; readonly executionRole: unknown };
 
   constructor(scope: Construct, id: string, props: SshRescueOrganizationProps) {
     super(scope, id);
@@ -144,6 +146,7 @@ export class SshRescueOrganization extends Construct {
         reason: 'tag:GetResources supports no resource-level permissions; Automation uses it (and ListGroupResources) to resolve TargetLocations targets.',
       });
     });
+    this.memberTemplates = { runbooks: runbookTemplate.template, executionRole: roleTemplate.template };
     this.runbookStackSet = this.stackSet('RunbookStackSet', 'EC2SSHRescue-Runbooks', runbookTemplate.file, props, props.regions, []);
     this.roleStackSet = this.stackSet('ExecutionRoleStackSet', 'EC2SSHRescue-ExecutionRole', roleTemplate.file, props,
       [props.roleRegion ?? props.regions[0]], [{ parameterKey: 'AdministrationAccountId', parameterValue: Aws.ACCOUNT_ID }]);
