@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { OFFLINE_RUNBOOK } from '../../src/runbooks/offline';
+import { ONLINE_RUNBOOK } from '../../src/runbooks/online';
+import { REPAIR_RUNBOOK } from '../../src/runbooks/repair';
+import { SCRIPT_DELIMITER } from '../../src/runbooks/repair-command';
+import { DEBIAN_PYTHON, Obj, rendered, renderedRunbooks, requireTool, run, step, substitute } from './rendered';
+
+const SCRIPT = readFileSync(join(__dirname, '../../src/repair/ssh-access-repair.sh'), 'utf8');
+const HOSTILE = ['x;touch /tmp/p', '../', '../../etc/passwd', 'ubuntu\n', 'a b', '$(id)', '`id`', "ec2-user'", 'Admin', ''];
+
+describe('parameters', () => {
+  test.each(renderedRunbooks().map((r) => [r.name, r.doc] as const))('%s: every parameter is described, constrained, and its default allowed', (_n, doc) => {
+    for (const [name, p] of Object.entries(doc.parameters as Record<string, Obj>)) {
+      expect(`${name}: ${String(p.description)}`).toMatch(/: \(\w+\) ./);
+      if (p.type === 'String') {
+        expect(p.allowedPattern !== undefined || p.allowedValues !== undefined).toBe(true);
+        if (p.default !== undefined && p.allowedPattern !== undefined) expect(new RegExp(String(p.allowedPattern)).test(String(p.default))).toBe(true);
+        if (p.default !== undefined && p.allowedValues !== undefined) expect(p.allowedValues).toContain(p.default);
+      }
+      if (name !== 'InstanceId') expect(p.default).toBeDefined();
+    }
+  });
+
+  test.each([ONLINE_RUNBOOK, OFFLINE_RUNBOOK, REPAIR_RUNBOOK])('%s: hostile user names and instance ids fail the rendered patterns', (name) => {
+    const params = rendered(name).doc.parameters as Record<string, Obj>;
+    const user = new RegExp(String(params.UserName.allowedPattern));
+    for (const bad of HOSTILE.filter((h) => h !== '')) expect([bad, user.test(bad)]).toEqual([bad, false]);
+    for (const good of ['', 'ec2-user', 'ubuntu', 'web.admin', '_svc']) expect([good, user.test(good)]).toEqual([good, true]);
+    const id = new RegExp(String(params.InstanceId.allowedPattern));
+    for (const bad of HOSTILE) expect([bad, id.test(bad)]).toEqual([bad, false]);
+    expect(id.test('i-0123456789abcdef0')).toBe(true);
+  });
+
+  test('the orchestrator takes an instance ARN as EventBridge sends it', () => {
+    const id = new RegExp(String((rendered(REPAIR_RUNBOOK).doc.parameters as Record<string, Obj>).InstanceId.allowedPattern));
+    expect(id.test('arn:aws:ec2:eu-west-1:123456789012:instance/i-0123456789abcdef0')).toBe(true);
+    expect(id.test('arn:aws-us-gov:ec2:us-gov-west-1:123456789012:instance/i-0123456789abcdef0')).toBe(true);
+    expect(id.test('arn:aws:ec2:eu-west-1:123456789012:volume/vol-0123456789abcdef0')).toBe(false);
+    expect((rendered(REPAIR_RUNBOOK).doc.parameters as Record<string, Obj>).AllowOffline.default).toBe(false);
+  });
+});
+
+describe('the embedded repair script', () => {
+  const onlineCommand = (): string => ((step(rendered(ONLINE_RUNBOOK).doc, 'RunRepair').inputs as Obj).Parameters as { commands: string[] }).commands[0];
+
+  test('is byte-identical in the online heredoc', () => {
+    const text = onlineCommand();
+    const start = text.indexOf(`<<'${SCRIPT_DELIMITER}'\n`) + `<<'${SCRIPT_DELIMITER}'\n`.length;
+    const end = text.indexOf(`\n${SCRIPT_DELIMITER}\n`, start) + 1;
+    expect(text.slice(start, end)).toBe(SCRIPT);
+  });
+
+  test('is byte-identical in the offline MIME user data, as cloud-init reads it', () => {
+    requireTool(DEBIAN_PYTHON, 'cloud-init');
+    const template = (step(rendered(OFFLINE_RUNBOOK).doc, 'SwapInRepairUserData').inputs as { InputPayload: { RepairUserData: string } }).InputPayload.RepairUserData;
+    const filled = substitute(template, { UserName: 'ec2-user', Mode: 'fix', Strict: 'false', Recursive: 'false', 'automation:EXECUTION_ID': '0b5c3f4e-1d2a-4b6c-9e8f-123456789abc' });
+    const parts = JSON.parse(run(DEBIAN_PYTHON, ['-c', `
+import json, sys
+from cloudinit.user_data import convert_string
+msg = convert_string(sys.stdin.buffer.read())
+print(json.dumps([[p.get_content_type(), p.get_payload(decode=True).decode()] for p in msg.walk() if not p.is_multipart()]))
+`], filled)) as [string, string][];
+    expect(parts.map(([type]) => type)).toEqual(['text/cloud-config', 'text/x-shellscript']);
+    expect(parts[0][1]).toContain('- [scripts-user, always]');
+    expect(parts[0][1]).toContain('# ec2-ssh-rescue-args: user=ec2-user mode=fix strict=false recursive=false request=0b5c3f4e-1d2a-4b6c-9e8f-123456789abc\n');
+    expect(parts[1][1]).toBe(SCRIPT);
+  });
+
+  test('the online command runs under dash, prints the JSON report first and exits 0 with a report', () => {
+    requireTool('/usr/bin/dash', 'dash');
+    const command = substitute(onlineCommand(), { UserName: 'no-such-user-x1', Mode: 'diagnose', Strict: 'false', Recursive: 'false', 'automation:EXECUTION_ID': 'req-1' });
+    const out = run('/usr/bin/dash', ['-c', command]);
+    const report = JSON.parse(out.split('\n')[0]) as { tool: string; verdict: string; user: string; requestId: string };
+    expect(report).toMatchObject({ tool: 'ec2-ssh-rescue', verdict: 'user-not-found', user: 'no-such-user-x1', requestId: 'req-1' });
+    expect(out).toContain('--- ec2-ssh-rescue exit code 3; readable output:');
+  });
+});
