@@ -1,4 +1,4 @@
-import { Aws } from 'aws-cdk-lib';
+import { Aws, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { passRoleStatement } from './ssh-rescue-automation-role';
@@ -30,6 +30,10 @@ export class AutomationRuleTarget implements events.IRuleTarget {
       resources: [`${definition}:*`],
     }));
     this.props.eventsRole.addToPrincipalPolicy(passRoleStatement(this.props.automationRoleArn));
+    Validations.of(this.props.eventsRole).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ssm:<AWS::Region>:<AWS::AccountId>:automation-definition/${this.props.documentName}:*]`,
+      reason: 'Any version of this one runbook; the target itself runs $DEFAULT.',
+    });
     return { arn: `${definition}:$DEFAULT`, role: this.props.eventsRole, input: this.props.input };
   }
 }

@@ -130,7 +130,8 @@ export class SshRescueRemediation extends Construct {
       const modes = mode === 'Fix' ? ['Diagnose', 'Fix'] : ['Diagnose'];
       this.addRule('CustomEventRule', `Starts ${this.documentName} on ${CUSTOM_EVENT_SOURCE} events`, {
         source: [CUSTOM_EVENT_SOURCE],
-        detail: { instanceId: events.Match.exists(), mode: modes },
+        // String ids or ARNs only: anything else would reach the runbook as a non-string list element.
+        detail: { instanceId: [{ prefix: 'i-' }, { prefix: 'arn:' }], mode: modes },
       }, fixed(events.EventField.fromPath('$.detail.instanceId'), events.EventField.fromPath('$.detail.mode')));
     }
   }
