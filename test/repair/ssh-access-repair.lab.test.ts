@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { describeWithTools, observed, report, runLab, tree } from './lab-harness';
 
 // GIVEN a real sshd (StrictModes yes, UsePAM no) and real accounts in a private mount
@@ -23,6 +24,7 @@ describeWithTools('ssh-access-repair.sh against a real sshd', ['sshd', 'ssh', 'u
   beforeAll(async () => {
     out = await runLab(ALL);
   }, 120_000);
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
   const dir = (name: string): string => `${out}/${name}`;
 
   describe.each(MATRIX)('matrix %s', (name) => {

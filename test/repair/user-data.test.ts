@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -137,6 +137,10 @@ describeWithTools('repair user data through real cloud-init and a real sshd', ['
       LAB_USERDATA_HOSTILE: hostile,
     });
   }, 120_000);
+  afterAll(() => {
+    rmSync(out, { recursive: true, force: true });
+    rmSync(work, { recursive: true, force: true });
+  });
 
   test('cloud-init sees two parts: cloud-config with [scripts-user, always], and the script byte for byte', () => {
     expect(parts.map((p) => [p.type, p.filename])).toEqual([
