@@ -32,7 +32,6 @@ export class RemediationStack extends Stack {
 
   constructor(scope: Construct, id: string, props: RemediationStackProps) {
     super(scope, id, props);
-    this.addDependency(props.runbooksStack);
     if ((props.sshdLogGroupName === undefined) !== (props.sshdInstanceIds === undefined)) {
       throw new Error('RemediationStack: sshdLogGroupName and sshdInstanceIds go together — give both or neither');
     }
