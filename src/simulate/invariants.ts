@@ -77,14 +77,14 @@ export function checkInvariants(before: Snapshot, world: World, execution: Autom
   return v;
 }
 
-/** The no-fault expectation: repaired scenarios end Success with the key accepted; refused ones do not end Success. */
-export function checkExpectation(scenario: Scenario, world: World, before: Snapshot, execution: AutomationExecution): Violation[] {
+/** The no-fault expectation: a repair ends Success with the key accepted; a refusal does not end Success. */
+export function checkExpectation(expect: Scenario['expect'], world: World, before: Snapshot, execution: AutomationExecution): Violation[] {
   const i = world.ec2.instances.get(before.instanceId);
   const status = execution.AutomationExecutionStatus;
-  if (scenario.expect === 'repaired' && (status !== 'Success' || !i || i.ssh.broken)) {
+  if (expect === 'repaired' && (status !== 'Success' || !i || i.ssh.broken)) {
     return [{ invariant: 'expected-outcome', detail: `expected a repair, got ${status}${i?.ssh.broken ? ' with sshd still refusing the key' : ''}: ${execution.FailureMessage ?? ''}` }];
   }
-  if (scenario.expect === 'refused' && status === 'Success') {
+  if (expect === 'refused' && status === 'Success') {
     return [{ invariant: 'expected-outcome', detail: 'expected a refusal, got Success' }];
   }
   return [];

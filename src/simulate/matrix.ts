@@ -2,6 +2,7 @@ import { SimulatorLimitationError } from './errors';
 import { describeFault, Fault, FAULT_KINDS, FaultInjector, FaultKind, StepRef } from './faults';
 import { checkExpectation, checkInvariants, SETTLE_MS, snapshot, Violation } from './invariants';
 import { AutomationExecution } from './interpreter/execution-types';
+import { profileFor } from './runbook-profiles';
 import { buildWorld, Scenario, scenarioParameters } from './scenarios';
 import { Simulator } from './simulator';
 
@@ -53,11 +54,12 @@ export async function runCase(sim: Simulator, runbook: string, scenario: Scenari
   const before = snapshot(world, instance.instanceId);
   const doc = sim.documents.get(runbook);
   if (!doc) throw new Error(`runbook ${runbook} is not loaded`);
+  const profile = profileFor(runbook);
   const injector = fault ? new FaultInjector(fault, world, instance.instanceId) : undefined;
   const base = { runbook, scenario: scenario.name, fault: describeFault(fault), faultKind: fault?.kind };
   let execution: AutomationExecution;
   try {
-    execution = await sim.run(world, runbook, scenarioParameters(doc, instance), { hooks: injector });
+    execution = await sim.run(world, runbook, { ...scenarioParameters(doc, instance), ...profile.parameters }, { hooks: injector });
   } catch (e) {
     if (!(e instanceof SimulatorLimitationError)) throw e;
     return { ...base, injected: false, status: 'SimulatorError', violations: [], error: e.message, metrics: { simulatedSeconds: 0, downtimeSeconds: 0, stopStartCycles: 0, steps: 0, apiCalls: world.totalCalls } };
@@ -67,7 +69,7 @@ export async function runCase(sim: Simulator, runbook: string, scenario: Scenari
   const cancelledTopLevel = fault?.kind === 'cancel' && fault.at.document === runbook;
   const violations = [
     ...checkInvariants(before, world, execution, fault?.kind, cancelledTopLevel),
-    ...(fault ? [] : checkExpectation(scenario, world, before, execution)),
+    ...(fault ? [] : checkExpectation(profile.repairs(scenario) ? 'repaired' : 'refused', world, before, execution)),
   ];
   let down = 0;
   let downSince: number | undefined = before.state === 'running' ? undefined : execution.startMs;

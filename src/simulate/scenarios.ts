@@ -74,7 +74,9 @@ export function scenarioParameters(doc: AutomationDocument, instance: Instance):
   for (const [name, spec] of Object.entries(doc.parameters)) {
     if (/^InstanceIds?$/.test(name)) out[name] = spec.type === 'StringList' ? [instance.instanceId] : instance.instanceId;
     else if (/^(UserName|Username|User|LoginUser)$/.test(name)) out[name] = instance.ssh.user;
-    else if (name === 'Mode' && (spec.allowedValues ?? []).includes('fix')) out[name] = 'fix';
+    else if (name === 'Mode' && (spec.allowedValues ?? []).some((v) => v.toLowerCase() === 'fix')) {
+      out[name] = (spec.allowedValues ?? []).find((v) => v.toLowerCase() === 'fix') as string;
+    }
     else if (spec.default === undefined) {
       throw new Error(`${doc.name}: required parameter ${name} has no scenario value (known: InstanceId, UserName, Mode)`);
     }

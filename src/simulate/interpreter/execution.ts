@@ -106,6 +106,29 @@ export class Execution {
     const { rng } = host.world;
     this.id = `${rng.hex(8)}-${rng.hex(4)}-${rng.hex(4)}-${rng.hex(4)}-${rng.hex(12)}`;
     this.started = host.world.clock.now;
+    host.world.ssm.registerExecution(this.id, () => this.view());
+  }
+
+  private final?: AutomationExecution;
+
+  /** The record GetAutomationExecution returns, also while the execution runs. */
+  private view(): Record<string, unknown> {
+    const strip = (s: StepExecution): Record<string, unknown> => {
+      const { startMs: _s, endMs: _e, ...rest } = s;
+      return rest;
+    };
+    if (this.final) {
+      const { startMs: _s, endMs: _e, ChildExecutions: _c, ...rest } = this.final;
+      return { ...rest, StepExecutions: this.final.StepExecutions.map(strip) };
+    }
+    return {
+      AutomationExecutionId: this.id,
+      DocumentName: this.doc.name,
+      AutomationExecutionStatus: 'InProgress',
+      ExecutionStartTime: ISO(this.started, this.host.world.clock.epochMs),
+      StepExecutions: this.steps.map(strip),
+      Outputs: {},
+    };
   }
 
   async run(): Promise<AutomationExecution> {
@@ -160,7 +183,7 @@ export class Execution {
     const { clock } = this.host.world;
     const params: Record<string, string[]> = {};
     for (const [k, v] of Object.entries(parameters)) params[k] = asStrings(v);
-    return {
+    this.final = {
       AutomationExecutionId: this.id,
       DocumentName: this.doc.name,
       AutomationExecutionStatus: status,
@@ -174,6 +197,7 @@ export class Execution {
       startMs: this.started,
       endMs: clock.now,
     };
+    return this.final;
   }
 
   private indexOf(list: readonly StepSpec[], name: string): number {

@@ -6,8 +6,14 @@ import { AwsApiError, SimulatorLimitationError } from '../errors';
 /** Debian's python, which has botocore (the python3 first on PATH may not). */
 export const PYTHON = '/usr/bin/python3';
 
-/** A call from a handler into the simulated world. */
-export type ProxyCall = (service: string, operation: string, params: Record<string, unknown>) => unknown;
+/** What a handler reaches of the simulated world: its API and its virtual clock. */
+export interface ScriptWorld {
+  call(service: string, operation: string, params: Record<string, unknown>): unknown;
+  /** Virtual time in epoch milliseconds. */
+  now(): number;
+  /** Moves the virtual clock forward (time.sleep in the handler). */
+  sleep(ms: number): void;
+}
 
 /** Result of one handler run. */
 export type ScriptResult =
@@ -77,29 +83,35 @@ export class PythonWorker {
     this.child.stdin.write(`${JSON.stringify(m)}\n`);
   }
 
-  /** Runs `handler(events, context)` from `script`; boto3 calls go to `onCall`. */
-  run(script: string, handler: string, events: unknown, onCall: ProxyCall): Promise<ScriptResult> {
-    const job = this.queue.then(() => this.runNow(script, handler, events, onCall));
+  /** Runs `handler(events, context)` from `script`; boto3 calls and time.sleep go to `world`. */
+  run(script: string, handler: string, events: unknown, world: ScriptWorld): Promise<ScriptResult> {
+    const job = this.queue.then(() => this.runNow(script, handler, events, world));
     this.queue = job.catch(() => undefined);
     return job;
   }
 
-  private async runNow(script: string, handler: string, events: unknown, onCall: ProxyCall): Promise<ScriptResult> {
+  private async runNow(script: string, handler: string, events: unknown, world: ScriptWorld): Promise<ScriptResult> {
     if (this.exited) throw new Error(`python worker is not running: ${this.stderr.trim()}`);
-    this.send({ type: 'run', script, handler, events });
+    const now = (): number => world.now() / 1000;
+    this.send({ type: 'run', script, handler, events, now: now() });
     let limitation: SimulatorLimitationError | undefined;
     for (;;) {
       const m = await this.next();
       if (m.type === 'ready') continue;
+      if (m.type === 'sleep') {
+        world.sleep(Math.max(0, Number(m.seconds)) * 1000);
+        this.send({ type: 'result', ok: true, value: null, now: now() });
+        continue;
+      }
       if (m.type === 'call') {
         try {
-          const value = onCall(String(m.service), String(m.operation), decodeBytes(m.params) as Record<string, unknown>);
-          this.send({ type: 'result', ok: true, value });
+          const value = world.call(String(m.service), String(m.operation), decodeBytes(m.params) as Record<string, unknown>);
+          this.send({ type: 'result', ok: true, value, now: now() });
         } catch (e) {
-          if (e instanceof AwsApiError) this.send({ type: 'result', ok: false, code: e.code, message: e.message });
+          if (e instanceof AwsApiError) this.send({ type: 'result', ok: false, code: e.code, message: e.message, now: now() });
           else {
             limitation = e instanceof SimulatorLimitationError ? e : new SimulatorLimitationError(String(e));
-            this.send({ type: 'result', ok: false, code: 'SimulatorLimitation', message: limitation.message });
+            this.send({ type: 'result', ok: false, code: 'SimulatorLimitation', message: limitation.message, now: now() });
           }
         }
         continue;

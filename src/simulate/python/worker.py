@@ -6,6 +6,9 @@ One persistent process per simulator: it reads JSON lines on stdin and answers o
   -> {"type": "result", "ok": bool, "value"|"code"+"message": ...}
   <- {"type": "done", "ok": bool, "value"|"errorType"+"errorMessage": ...}
 Bytes travel as {"__bytes__": "<base64>"} because JSON has no bytes.
+  <- {"type": "sleep", "seconds": float}   (time.sleep: the virtual clock moves instead)
+Every answer carries "now", the virtual time in epoch seconds: time.time() and
+time.monotonic() return it, so handlers that poll with time.sleep run in virtual time.
 The boto3 module handlers import is the shim next to this file, not the real boto3.
 """
 import base64
@@ -13,6 +16,7 @@ import io
 import json
 import os
 import sys
+import time
 import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -20,6 +24,7 @@ sys.dont_write_bytecode = True
 
 PROTOCOL_IN = sys.stdin
 PROTOCOL_OUT = sys.stdout
+VIRTUAL_NOW = [0.0]
 
 
 def encode(value):
@@ -41,7 +46,24 @@ def receive():
     line = PROTOCOL_IN.readline()
     if not line:
         sys.exit(0)
-    return json.loads(line)
+    message = json.loads(line)
+    if "now" in message:
+        VIRTUAL_NOW[0] = message["now"]
+    return message
+
+
+def virtual_sleep(seconds):
+    send({"type": "sleep", "seconds": float(seconds)})
+    receive()
+
+
+def virtual_time():
+    return VIRTUAL_NOW[0]
+
+
+time.sleep = virtual_sleep
+time.time = virtual_time
+time.monotonic = virtual_time
 
 
 def proxy_call(service, operation, params):

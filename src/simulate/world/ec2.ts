@@ -51,6 +51,7 @@ export class Ec2 {
       DescribeTags: (p) => this.describeTags(p),
       GetConsoleOutput: (p) => this.getConsoleOutput(p),
       DescribeInstanceTypes: (p) => this.describeInstanceTypes(p),
+      DescribeSpotInstanceRequests: (p) => this.describeSpotInstanceRequests(p),
     };
   }
 
@@ -394,6 +395,26 @@ export class Ec2 {
     r.only(['InstanceId', 'Latest', 'DryRun']);
     const [i] = this.find(r, [r.string('InstanceId')]);
     return { InstanceId: i.instanceId, Timestamp: this.ctx.clock.date().toISOString(), Output: Buffer.from(i.consoleOutput, 'utf8').toString('base64') };
+  }
+
+  /** Spot requests of the simulated instances; only persistent requests can stop on interruption. */
+  private describeSpotInstanceRequests(p: ApiParams): unknown {
+    const r: ParamReader = this.reader('DescribeSpotInstanceRequests', p);
+    r.only(['SpotInstanceRequestIds', 'Filters', 'MaxResults', 'NextToken', 'DryRun']);
+    const ids = r.optionalStringList('SpotInstanceRequestIds');
+    const spot = [...this.instances.values()].filter((i) => i.spotRequestId && (!ids || ids.includes(i.spotRequestId)));
+    const missing = (ids ?? []).filter((id) => !spot.some((i) => i.spotRequestId === id));
+    if (missing.length > 0) r.fail('InvalidSpotInstanceRequestID.NotFound', `The spot instance request ID '${missing[0]}' does not exist`);
+    return {
+      SpotInstanceRequests: spot.map((i) => ({
+        SpotInstanceRequestId: i.spotRequestId,
+        InstanceId: i.instanceId,
+        Type: i.spot,
+        State: 'active',
+        Status: { Code: 'fulfilled' },
+        InstanceInterruptionBehavior: i.spot === 'persistent' ? 'stop' : 'terminate',
+      })),
+    };
   }
 
   private describeInstanceTypes(p: ApiParams): unknown {

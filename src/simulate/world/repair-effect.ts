@@ -74,7 +74,9 @@ function report(verdict: Verdict, user: string, actions: number, mode: string, r
  * invocation wins. Returns an error text for bad input, as the script exits 2.
  */
 export function parseCommandArgs(text: string): RepairArgs | string {
-  const words = text.split(/\s+/).map((w) => w.replace(/^['"]|['"]$/g, ''));
+  // Comment lines (the script's own usage text) are not arguments.
+  const code = text.split('\n').filter((l) => !/^\s*#/.test(l)).join('\n');
+  const words = code.split(/\s+/).map((w) => w.replace(/^['"]|['"]$/g, ''));
   let user = '';
   let mode: string = 'diagnose';
   let requestId = '';

@@ -5,7 +5,7 @@ import { Rng } from '../rng';
 import { Ec2 } from './ec2';
 import { Instance } from './instance';
 import { ApiParams, filterValues, Operation, ParamReader } from './params';
-import { parseCommandArgs, runRepair, SCRIPT_MARKER } from './repair-effect';
+import { parseArgsLine, parseCommandArgs, runRepair, SCRIPT_MARKER } from './repair-effect';
 
 /** Run Command invocation statuses (https://docs.aws.amazon.com/systems-manager/latest/userguide/monitor-commands.html). */
 export type InvocationStatus = 'Pending' | 'InProgress' | 'Success' | 'Failed' | 'DeliveryTimedOut' | 'Cancelled';
@@ -31,6 +31,8 @@ const DEFAULT_DELIVERY_TIMEOUT_S = 3600;
  */
 export class Ssm {
   readonly invocations = new Map<string, Invocation>();
+  /** Automation executions of this world, read live (an execution may query itself). */
+  private readonly executions = new Map<string, () => Record<string, unknown>>();
   readonly operations: Readonly<Record<string, Operation>>;
 
   constructor(
@@ -43,7 +45,22 @@ export class Ssm {
       DescribeInstanceInformation: (p) => this.describeInstanceInformation(p),
       SendCommand: (p) => this.sendCommand(p),
       GetCommandInvocation: (p) => this.getCommandInvocation(p),
+      GetAutomationExecution: (p) => this.getAutomationExecution(p),
     };
+  }
+
+  /** Makes an execution visible to GetAutomationExecution; `view` returns its current record. */
+  registerExecution(id: string, view: () => Record<string, unknown>): void {
+    this.executions.set(id, view);
+  }
+
+  private getAutomationExecution(p: ApiParams): unknown {
+    const r: ParamReader = this.reader('GetAutomationExecution', p);
+    r.only(['AutomationExecutionId']);
+    const id = r.string('AutomationExecutionId');
+    const view = this.executions.get(id);
+    if (!view) return r.fail('AutomationExecutionNotFoundException', `Automation execution ${id} does not exist`);
+    return { AutomationExecution: view() };
   }
 
   private reader(op: string, p: ApiParams): ParamReader {
@@ -122,7 +139,9 @@ export class Ssm {
       inv.responseCode = 0;
       return;
     }
-    const run = runRepair(instance, parseCommandArgs(text));
+    // Arguments travel as the script's args line (data) when present, else as flags.
+    const argsLine = /^# ec2-ssh-rescue-args:(.*)$/m.exec(text);
+    const run = runRepair(instance, argsLine ? parseArgsLine(argsLine[1]) : parseCommandArgs(text));
     inv.stdout = run.stdout;
     inv.responseCode = run.exitCode;
     inv.status = run.exitCode === 0 ? 'Success' : 'Failed';

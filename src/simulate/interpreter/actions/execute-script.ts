@@ -8,7 +8,7 @@ const MAX_OUTPUT_BYTES = 100 * 1024;
 
 /**
  * aws:executeScript with a python3.x Runtime: the handler really runs in /usr/bin/python3,
- * with boto3 calls proxied to the simulated world. The return value is the step's Payload;
+ * with boto3 calls proxied to the simulated world and time.sleep/time.time on the virtual clock. The return value is the step's Payload;
  * outputs select from `{ Payload }`, and the output is limited to 100 KB
  * (https://docs.aws.amazon.com/systems-manager/latest/userguide/automation-action-executeScript.html).
  */
@@ -20,7 +20,11 @@ export async function executeScript(ctx: StepContext): Promise<ActionResult> {
   const handler = inputString(ctx, 'Handler');
   const events = ctx.inputs.InputPayload ?? {};
   const { world } = ctx.host;
-  const result = await ctx.host.python().run(script, handler, events, (service, operation, params) => world.call(service, operation, params));
+  const result = await ctx.host.python().run(script, handler, events, {
+    call: (service, operation, params) => world.call(service, operation, params),
+    now: () => world.clock.epochMs + world.clock.now,
+    sleep: (ms) => world.clock.advanceBy(ms),
+  });
   if (!result.ok) throw new StepFailure(`${result.errorType}: ${result.errorMessage}`);
   const payload = result.value;
   const size = Buffer.byteLength(JSON.stringify(payload ?? null));
