@@ -7,9 +7,10 @@ export class AwsApiError extends Error {
     readonly service: string,
     readonly operation: string,
     readonly code: string,
-    message: string,
+    /** AWS's own message, without the SDK's "An error occurred (…)" prefix. */
+    readonly awsMessage: string,
   ) {
-    super(`An error occurred (${code}) when calling the ${operation} operation: ${message}`);
+    super(`An error occurred (${code}) when calling the ${operation} operation: ${awsMessage}`);
     this.name = 'AwsApiError';
   }
 }

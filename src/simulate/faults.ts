@@ -35,7 +35,9 @@ export function describeFault(f: Fault | undefined): string {
 
 /**
  * Applies one fault the first time its step runs:
- * - api-error / throttling: the step's first API call fails with the service's real code;
+ * - api-error / throttling: every API call during the step's first attempt fails with the
+ *   service's real code (a short outage: SDK retries inside the attempt fail too, a retry of
+ *   the step through maxAttempts succeeds);
  * - step-timeout: the step does its work, then is reported TimedOut at its deadline;
  * - cancel: the execution is cancelled while the step runs (its work happens);
  * - start-failure: from this step on, starting the instance fails (the KMS case);
@@ -62,7 +64,6 @@ export class FaultInjector implements StepHooks {
       case 'throttling': {
         const throttle = this.fault.kind === 'throttling';
         this.world.interceptor = (service, operation) => {
-          this.world.interceptor = undefined;
           this.fired = true;
           const codes = ERROR_CODES[service] ?? ERROR_CODES.ec2;
           return new AwsApiError(service, operation, throttle ? codes.throttle : codes.internal, throttle ? 'Rate exceeded' : 'An internal error has occurred');
@@ -89,8 +90,8 @@ export class FaultInjector implements StepHooks {
     }
   }
 
-  onStepEnd(): void {
-    // An API fault belongs to its step only; a step that made no call leaves nothing behind.
+  onAttemptEnd(): void {
+    // An API fault lasts for the first attempt of its step only.
     if (this.reached) this.world.interceptor = undefined;
   }
 }

@@ -20,8 +20,8 @@ export const RUNBOOK_PROFILES: readonly RunbookProfile[] = [
   // It takes no lock (it stops nothing), so another execution's lock does not stop it.
   { name: 'EC2SSHRescue-FixAccessOnline', repairs: agentOnline },
   { name: 'EC2SSHRescue-FixAccessOffline', repairs: (s) => s.expect === 'repaired' },
-  // The orchestrator takes the offline path only when allowed to.
-  { name: 'EC2SSHRescue-Repair', parameters: { AllowOffline: 'true' }, repairs: (s) => s.expect === 'repaired' },
+  // The orchestrator takes the offline path only when allowed to; online it needs no lock either.
+  { name: 'EC2SSHRescue-Repair', parameters: { AllowOffline: 'true' }, repairs: (s) => s.expect === 'repaired' || agentOnline(s) },
 ];
 
 export function profileFor(runbook: string): RunbookProfile {

@@ -53,10 +53,11 @@ export interface StepFaultEffect {
   readonly cancel?: boolean;
 }
 
-/** Hooks a fault injector uses; both optional. */
+/** Hooks a fault injector uses; all optional. */
 export interface StepHooks {
   onStepStart?(document: string, step: StepSpec): StepFaultEffect | undefined;
-  onStepEnd?(): void;
+  /** After each attempt of a step (maxAttempts may make several). */
+  onAttemptEnd?(): void;
 }
 
 /** Options of one execution. */
@@ -113,13 +114,19 @@ export class Execution {
 
   /** The record GetAutomationExecution returns, also while the execution runs. */
   private view(): Record<string, unknown> {
+    // The API shape has no virtual-time fields and no nested child records.
     const strip = (s: StepExecution): Record<string, unknown> => {
-      const { startMs: _s, endMs: _e, ...rest } = s;
-      return rest;
+      const out: Record<string, unknown> = { ...s };
+      delete out.startMs;
+      delete out.endMs;
+      return out;
     };
     if (this.final) {
-      const { startMs: _s, endMs: _e, ChildExecutions: _c, ...rest } = this.final;
-      return { ...rest, StepExecutions: this.final.StepExecutions.map(strip) };
+      const out: Record<string, unknown> = { ...this.final, StepExecutions: this.final.StepExecutions.map(strip) };
+      delete out.startMs;
+      delete out.endMs;
+      delete out.ChildExecutions;
+      return out;
     }
     return {
       AutomationExecutionId: this.id,
@@ -258,33 +265,31 @@ export class Execution {
     let status: StepStatus = 'Failed';
     let failure: string | undefined;
     let outcome: ActionResult | undefined;
-    try {
-      while (attempts < maxAttempts) {
-        attempts++;
-        const timeoutS = step.timeoutSeconds ?? DEFAULT_TIMEOUT_S[step.action];
-        let deadline = timeoutS === undefined ? Infinity : clock.now + timeoutS * 1000;
-        if (this.cancelDeadline !== undefined) deadline = Math.min(deadline, this.cancelDeadline);
-        try {
-          outcome = step.action === 'aws:loop' ? await this.loop(step, scope, deadline) : await this.action(step, scope, deadline);
-          if (effect?.timeout && attempts === 1) {
-            clock.advanceTo(Number.isFinite(deadline) ? deadline : clock.now + 3600_000);
-            throw new StepFailure('Step timed out (injected fault)', true);
-          }
-          status = 'Success';
-          break;
-        } catch (e) {
-          if (e instanceof LoopCancelled) {
-            status = 'Cancelled';
-            break;
-          }
-          if (!(e instanceof StepFailure || e instanceof ReferenceError || e instanceof OutputTypeError || e instanceof SelectorError || e instanceof ChoiceError)) throw e;
-          status = e instanceof StepFailure && e.timedOut ? 'TimedOut' : 'Failed';
-          failure = e.message;
-          if (effect?.cancel) break;
+    while (attempts < maxAttempts) {
+      attempts++;
+      const timeoutS = step.timeoutSeconds ?? DEFAULT_TIMEOUT_S[step.action];
+      let deadline = timeoutS === undefined ? Infinity : clock.now + timeoutS * 1000;
+      if (this.cancelDeadline !== undefined) deadline = Math.min(deadline, this.cancelDeadline);
+      try {
+        outcome = step.action === 'aws:loop' ? await this.loop(step, scope, deadline) : await this.action(step, scope, deadline);
+        if (effect?.timeout && attempts === 1) {
+          clock.advanceTo(Number.isFinite(deadline) ? deadline : clock.now + 3600_000);
+          throw new StepFailure('Step timed out (injected fault)', true);
         }
+        status = 'Success';
+        break;
+      } catch (e) {
+        if (e instanceof LoopCancelled) {
+          status = 'Cancelled';
+          break;
+        }
+        if (!(e instanceof StepFailure || e instanceof ReferenceError || e instanceof OutputTypeError || e instanceof SelectorError || e instanceof ChoiceError)) throw e;
+        status = e instanceof StepFailure && e.timedOut ? 'TimedOut' : 'Failed';
+        failure = e.message;
+        if (effect?.cancel) break;
+      } finally {
+        this.options.hooks?.onAttemptEnd?.();
       }
-    } finally {
-      this.options.hooks?.onStepEnd?.();
     }
     if (effect?.cancel) {
       status = 'Cancelled';

@@ -108,7 +108,7 @@ export class PythonWorker {
           const value = world.call(String(m.service), String(m.operation), decodeBytes(m.params) as Record<string, unknown>);
           this.send({ type: 'result', ok: true, value, now: now() });
         } catch (e) {
-          if (e instanceof AwsApiError) this.send({ type: 'result', ok: false, code: e.code, message: e.message, now: now() });
+          if (e instanceof AwsApiError) this.send({ type: 'result', ok: false, code: e.code, message: e.awsMessage, now: now() });
           else {
             limitation = e instanceof SimulatorLimitationError ? e : new SimulatorLimitationError(String(e));
             this.send({ type: 'result', ok: false, code: 'SimulatorLimitation', message: limitation.message, now: now() });
