@@ -108,6 +108,25 @@ export interface MatrixOptions {
   readonly seed?: number;
   /** Keep each run's execution record (memory heavy for big matrices). @default false */
   readonly keepExecutions?: boolean;
+  /**
+   * Runs in flight at once; each has its own world, so results do not depend on it.
+   * @default the simulator's pythonWorkers
+   */
+  readonly concurrency?: number;
+}
+
+/** Runs `jobs` with at most `limit` in flight, keeping their order in the result. */
+async function pool<T>(jobs: readonly (() => Promise<T>)[], limit: number): Promise<T[]> {
+  const out: T[] = new Array(jobs.length);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < jobs.length) {
+      const i = next++;
+      out[i] = await jobs[i]();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, jobs.length)) }, lane));
+  return out;
 }
 
 /**
@@ -118,21 +137,24 @@ export interface MatrixOptions {
  */
 export async function runMatrix(sim: Simulator, runbooks: readonly string[], scenarios: readonly Scenario[], options: MatrixOptions = {}): Promise<CaseResult[]> {
   const seed = options.seed ?? 1;
-  const results: CaseResult[] = [];
+  const limit = options.concurrency ?? sim.pythonWorkers;
   const keep = (r: CaseResult): CaseResult => (options.keepExecutions ? r : { ...r, execution: undefined });
-  for (const runbook of runbooks) {
-    for (const scenario of scenarios) {
-      const clean = await runCase(sim, runbook, scenario, undefined, seed);
-      results.push(keep(clean));
-      if (options.faults === 'none' || !clean.execution) continue;
-      const seen = new Set<string>();
-      for (const at of executedSteps(clean.execution)) {
-        const key = `${at.document}/${at.step}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        for (const kind of FAULT_KINDS) results.push(keep(await runCase(sim, runbook, scenario, { kind, at }, seed)));
-      }
+  const pairs = runbooks.flatMap((runbook) => scenarios.map((scenario) => ({ runbook, scenario })));
+  const clean = await pool(pairs.map(({ runbook, scenario }) => () => runCase(sim, runbook, scenario, undefined, seed)), limit);
+  const groups = await pool(clean.map((c, n) => async () => {
+    const { runbook, scenario } = pairs[n];
+    if (options.faults === 'none' || !c.execution) return [keep(c)];
+    const seen = new Set<string>();
+    const faults: Fault[] = [];
+    for (const at of executedSteps(c.execution)) {
+      const key = `${at.document}/${at.step}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      for (const kind of FAULT_KINDS) faults.push({ kind, at });
     }
-  }
-  return results;
+    const faulted: CaseResult[] = [];
+    for (const f of faults) faulted.push(keep(await runCase(sim, runbook, scenario, f, seed)));
+    return [keep(c), ...faulted];
+  }), limit);
+  return groups.flat();
 }

@@ -21,15 +21,26 @@ const MAX_DEPTH = 5;
 
 /**
  * Runs rendered Automation documents against a simulated world. Holds the registry of
- * loaded documents (for aws:executeAutomation) and one persistent Python worker for
+ * loaded documents (for aws:executeAutomation) and persistent Python workers for
  * aws:executeScript; call close() when done.
  */
+export interface SimulatorOptions {
+  /**
+   * Python worker processes for aws:executeScript; more than one lets concurrent executions
+   * (see runMatrix) use several cores.
+   * @default 1
+   */
+  readonly pythonWorkers?: number;
+}
+
 export class Simulator {
   readonly documents = new Map<string, AutomationDocument>();
-  private worker?: PythonWorker;
+  readonly pythonWorkers: number;
+  private workers: PythonWorker[] = [];
 
-  constructor(documents: Iterable<AutomationDocument> = []) {
+  constructor(documents: Iterable<AutomationDocument> = [], options: SimulatorOptions = {}) {
     for (const d of documents) this.add(d);
+    this.pythonWorkers = Math.max(1, options.pythonWorkers ?? 1);
   }
 
   /** Registers a document under its name (replacing one of the same name). */
@@ -67,14 +78,22 @@ export class Simulator {
     return new Execution(host, doc, parameters, depth, { hooks: options.hooks, onCancelLimitSeconds: options.onCancelLimitSeconds }).run();
   }
 
+  /** The least busy worker, starting workers lazily up to the configured number. */
   private python(): PythonWorker {
-    this.worker ??= new PythonWorker();
-    return this.worker;
+    const idle = this.workers.find((w) => w.pending === 0);
+    if (idle) return idle;
+    if (this.workers.length < this.pythonWorkers) {
+      const w = new PythonWorker();
+      this.workers.push(w);
+      return w;
+    }
+    return this.workers.reduce((a, b) => (b.pending < a.pending ? b : a));
   }
 
-  /** Stops the Python worker, if one was started. */
+  /** Stops the Python workers that were started. */
   async close(): Promise<void> {
-    await this.worker?.close();
-    this.worker = undefined;
+    const workers = this.workers;
+    this.workers = [];
+    await Promise.all(workers.map((w) => w.close()));
   }
 }

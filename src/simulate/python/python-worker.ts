@@ -48,6 +48,8 @@ export class PythonWorker {
   private readonly waiting: ((line: string | undefined) => void)[] = [];
   private readonly buffered: (string | undefined)[] = [];
   private queue: Promise<unknown> = Promise.resolve();
+  /** Runs queued or running on this worker. */
+  pending = 0;
   private stderr = '';
   private exited = false;
 
@@ -85,7 +87,10 @@ export class PythonWorker {
 
   /** Runs `handler(events, context)` from `script`; boto3 calls and time.sleep go to `world`. */
   run(script: string, handler: string, events: unknown, world: ScriptWorld): Promise<ScriptResult> {
-    const job = this.queue.then(() => this.runNow(script, handler, events, world));
+    this.pending++;
+    const job = this.queue.then(() => this.runNow(script, handler, events, world)).finally(() => {
+      this.pending--;
+    });
     this.queue = job.catch(() => undefined);
     return job;
   }
