@@ -174,3 +174,10 @@ export function declareOutputs<O extends OutputSpecs>(stepName: string, specs: O
   }
   return { refs: refs as OutputRefs<O>, rendered };
 }
+
+/** Typed references for outputs an action sets without declaring them (e.g. aws:runCommand's Output). */
+export function builtinOutputs<O extends { readonly [name: string]: ValueType }>(stepName: string, types: O): { readonly [K in keyof O]: Ref<O[K]> } {
+  const refs: Record<string, Ref> = {};
+  for (const [name, type] of Object.entries(types)) refs[name] = new Ref(`${stepName}.${name}`, type, stepName);
+  return refs as { readonly [K in keyof O]: Ref<O[K]> };
+}

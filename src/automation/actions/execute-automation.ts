@@ -1,7 +1,7 @@
 import { Input } from '../input';
 import { Permission } from '../permission';
 import { Ref } from '../ref';
-import { Step, StepOptions } from '../step';
+import { builtinOutputs, Step, StepOptions } from '../step';
 
 /** Properties of an aws:executeAutomation step. */
 export interface ExecuteAutomationProps extends StepOptions {
@@ -28,11 +28,7 @@ export class ExecuteAutomation extends Step {
 
   constructor(name: string, private readonly props: ExecuteAutomationProps) {
     super(name, props);
-    this.out = {
-      ExecutionId: new Ref(`${name}.ExecutionId`, 'String', name),
-      Status: new Ref(`${name}.Status`, 'String', name),
-      Output: new Ref(`${name}.Output`, 'String', name),
-    };
+    this.out = builtinOutputs(name, { ExecutionId: 'String', Status: 'String', Output: 'String' } as const);
   }
 
   /** The child runbook's name. */

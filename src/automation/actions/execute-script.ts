@@ -1,7 +1,7 @@
 import { Input } from '../input';
 import { Permission } from '../permission';
 import { Ref } from '../ref';
-import { declareOutputs, OutputRefs, OutputSpecs, Step, StepOptions } from '../step';
+import { builtinOutputs, declareOutputs, OutputRefs, OutputSpecs, Step, StepOptions } from '../step';
 
 /** Longest an aws:executeScript step may run, per the action reference. */
 export const EXECUTE_SCRIPT_MAX_SECONDS = 600;
@@ -47,7 +47,7 @@ export class ExecuteScript<O extends OutputSpecs = Record<never, never>> extends
       throw new Error(`Step ${name}: the script defines no function ${props.handler}(events, context)`);
     }
     const { refs, rendered } = declareOutputs(name, props.outputs ?? ({} as O));
-    this.out = { ...refs, Payload: new Ref(`${name}.Payload`, 'StringMap', name) };
+    this.out = { ...refs, ...builtinOutputs(name, { Payload: 'StringMap' } as const) };
     this.declared = rendered;
   }
 

@@ -1,7 +1,7 @@
 import { Input } from '../input';
 import { INSTANCE_ARN, Permission } from '../permission';
 import { Ref } from '../ref';
-import { Step, StepOptions } from '../step';
+import { builtinOutputs, Step, StepOptions } from '../step';
 
 /** Properties of an aws:runCommand step. */
 export interface RunCommandProps extends StepOptions {
@@ -33,12 +33,7 @@ export class RunCommand extends Step {
 
   constructor(name: string, private readonly props: RunCommandProps) {
     super(name, props);
-    this.out = {
-      CommandId: new Ref(`${name}.CommandId`, 'String', name),
-      Status: new Ref(`${name}.Status`, 'String', name),
-      ResponseCode: new Ref(`${name}.ResponseCode`, 'Integer', name),
-      Output: new Ref(`${name}.Output`, 'String', name),
-    };
+    this.out = builtinOutputs(name, { CommandId: 'String', Status: 'String', ResponseCode: 'Integer', Output: 'String' } as const);
   }
 
   protected inputs() {
