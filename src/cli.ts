@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { registerRenderUserData } from './cli/render-userdata';
+import { registerSimulate } from './cli/simulate';
 import { registerSynth } from './cli/synth';
 import { registerValidate } from './cli/validate';
 
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerSynth(program);
   registerValidate(program);
   registerRenderUserData(program);
+  registerSimulate(program);
   return program;
 }
 
