@@ -90,9 +90,9 @@ export class FaultInjector implements StepHooks {
     }
   }
 
-  onAttemptEnd(): void {
-    // An API fault lasts for the first attempt of its step only.
-    if (this.reached) this.world.interceptor = undefined;
+  onAttemptEnd(document: string, step: StepSpec): void {
+    // An API fault lasts for the first attempt of its own step (nested steps end earlier).
+    if (document === this.fault.at.document && step.name === this.fault.at.step) this.world.interceptor = undefined;
   }
 }
 

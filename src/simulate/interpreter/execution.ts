@@ -57,7 +57,7 @@ export interface StepFaultEffect {
 export interface StepHooks {
   onStepStart?(document: string, step: StepSpec): StepFaultEffect | undefined;
   /** After each attempt of a step (maxAttempts may make several). */
-  onAttemptEnd?(): void;
+  onAttemptEnd?(document: string, step: StepSpec): void;
 }
 
 /** Options of one execution. */
@@ -288,7 +288,7 @@ export class Execution {
         failure = e.message;
         if (effect?.cancel) break;
       } finally {
-        this.options.hooks?.onAttemptEnd?.();
+        this.options.hooks?.onAttemptEnd?.(this.doc.name, step);
       }
     }
     if (effect?.cancel) {
