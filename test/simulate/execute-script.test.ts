@@ -105,3 +105,18 @@ def handler(events, context):
     await expect(run(d, {}, { sim })).rejects.toThrow('simulated AWS does not implement ec2:RebootInstances');
   });
 });
+
+describe('aws:executeScript response types', () => {
+  const sim = new Simulator();
+  afterAll(() => sim.close());
+
+  it('gives timestamps as datetime, as botocore parses them', async () => {
+    const d = scriptDoc('Types', `import boto3
+import datetime
+def handler(events, context):
+    inst = boto3.client('ec2').describe_instances(InstanceIds=[events['InstanceId']])['Reservations'][0]['Instances'][0]
+    return {'result': type(inst['LaunchTime']).__name__ + ' ' + str(isinstance(inst['LaunchTime'], datetime.datetime))}`);
+    const { execution } = await run(d, {}, { sim });
+    expect(execution.Outputs['s.Result']).toEqual(['datetime True']);
+  });
+});

@@ -9,6 +9,7 @@ import base64
 
 import botocore.session
 from botocore.exceptions import ClientError
+from botocore.utils import parse_timestamp
 from botocore.validate import ParamValidator
 
 import worker
@@ -36,6 +37,24 @@ def _decode(value):
     return value
 
 
+def _typed(value, shape):
+    """Gives response members the Python types botocore's parsers produce (datetime, bytes)."""
+    if shape is None or value is None:
+        return value
+    kind = shape.type_name
+    if kind == "timestamp" and isinstance(value, (str, int, float)):
+        return parse_timestamp(value)
+    if kind == "blob" and isinstance(value, str):
+        return base64.b64decode(value)
+    if kind == "structure" and isinstance(value, dict):
+        return {k: _typed(v, shape.members.get(k)) for k, v in value.items()}
+    if kind == "list" and isinstance(value, list):
+        return [_typed(v, shape.member) for v in value]
+    if kind == "map" and isinstance(value, dict):
+        return {k: _typed(v, shape.value) for k, v in value.items()}
+    return value
+
+
 class _Client:
     def __init__(self, service):
         self._service = service
@@ -56,7 +75,7 @@ class _Client:
             if not answer.get("ok"):
                 raise ClientError({"Error": {"Code": answer.get("code"), "Message": answer.get("message")},
                                    "ResponseMetadata": {"HTTPStatusCode": 400}}, operation)
-            return _decode(answer.get("value"))
+            return _typed(_decode(answer.get("value")), self._model.operation_model(operation).output_shape)
 
         return call
 
