@@ -26,12 +26,13 @@ const PURPOSE = [
   'and starts it again if it was running. It REFUSES, before changing anything: instances that are not running or stopped,',
   'an instance-store root device, one-time Spot Instances, stop protection, hibernation, Windows, instance types with',
   'instance-store volumes (unless AcknowledgeInstanceStoreDataLoss=true), an instance locked by another execution,',
-  'and Auto Scaling members that are not InService or whose group is at its minimum size. In an Auto Scaling group the',
+  'and Auto Scaling members that are not InService and running or whose group is at its minimum size. In an Auto Scaling group the',
   'instance is put in Standby with ShouldDecrementDesiredCapacity=true so no replacement is launched; a group at',
   'MinSize is refused rather than let the desired capacity go below the minimum (lower MinSize by one or detach the',
   'instance first). The public IPv4 address changes with the stop unless an Elastic IP is attached (output',
   'PublicIpBefore/PublicIpAfter). When a step fails — including a start that fails because of the root volume\'s KMS key —',
-  'every undo still runs and the execution ends Failed with the original error. A cancel gets about two minutes: it',
+  'every undo still runs and the execution ends Failed with the original error; an Auto Scaling member that cannot be',
+  'started again is left in Standby (back in service it would be terminated and replaced). A cancel gets about two minutes: it',
   'restores only what completes at once and keeps the lock tag when the user data could not be restored.',
 ].join(' ');
 
@@ -112,6 +113,12 @@ export function offlineRunbook(): Runbook {
     instanceIds: [instanceId],
     desiredState: 'stopped',
     timeoutSeconds: 600,
+    // A graceful stop that does not finish in time hands over to the forced stop. Failed steps
+    // are critical by default and a failed critical step makes the whole execution Failed
+    // whatever follows (common step property isCritical,
+    // https://docs.aws.amazon.com/systems-manager/latest/userguide/automation-actions.html), so
+    // this designed fallback must not count; Finish tolerates it too.
+    isCritical: false,
   })).onFailure('ForceStopInstance').next('SwapInRepairUserData');
   // Standby first, so the stopped instance is not found unhealthy and replaced. Only InService
   // instances can enter Standby (checked by the preflight); decrementing the desired capacity keeps
@@ -219,7 +226,7 @@ export function offlineRunbook(): Runbook {
     purpose: PURPOSE,
     changes: [
       { change: `tags the instance ${LOCK_TAG_KEY}=<execution id>`, step: lock.name, undo: 'removed by ReleaseLock on success and failure (only while it holds this execution\'s id) and by CancelCleanup on cancel, unless the user data could not be restored then' },
-      { change: 'puts the instance in Standby in its Auto Scaling group (desired capacity minus one)', step: enterStandby.name, undo: 'ExitStandbyIfEntered returns it to InService (desired capacity plus one) on success and failure; CancelCleanup requests ExitStandby on cancel' },
+      { change: 'puts the instance in Standby in its Auto Scaling group (desired capacity minus one)', step: enterStandby.name, undo: 'ExitStandbyIfEntered returns it to InService (desired capacity plus one) on success and failure, once it runs again (a stopped instance stays in Standby and the execution fails saying so); CancelCleanup requests ExitStandby on cancel when the instance runs' },
       { change: 'stops the instance (graceful, then forced after 10 minutes)', step: stop.name, undo: 'RestartIfWasRunning starts it again if it was running before, on success and failure; CancelCleanup requests the start on cancel' },
       { change: 'stops the instance with Force when the graceful stop timed out', step: forceStop.name, undo: 'as for StopInstance' },
       { change: 'replaces the user data with the repair MIME document', step: swap.name, undo: 'RestoreUserData writes the original back byte for byte and re-reads it, on success and failure; CancelCleanup restores it on cancel when the instance is stopped' },

@@ -1,4 +1,4 @@
-import { AutomationDocument, Branch, Condition, ExecuteAutomation, ExecuteScript, Parameter } from '../automation';
+import { AutomationDocument, Branch, Builtin, Condition, ExecuteAutomation, ExecuteScript, Parameter } from '../automation';
 import { handlerSource } from './handler-source';
 import { OFFLINE_RUNBOOK } from './offline';
 import { ONLINE_RUNBOOK } from './online';
@@ -7,6 +7,11 @@ import {
   userNameParameter,
 } from './parameters';
 import { Runbook } from './runbook';
+
+/** Seconds the orchestrator waits for the online child (its timed steps need at most 1,050 s). */
+export const ONLINE_CHILD_TIMEOUT_SECONDS = 1800;
+/** Seconds the orchestrator waits for the offline child (its timed steps need at most 7,840 s). */
+export const OFFLINE_CHILD_TIMEOUT_SECONDS = 10800;
 
 /** Name of the orchestrator runbook. */
 export const REPAIR_RUNBOOK = 'EC2SSHRescue-Repair';
@@ -54,17 +59,29 @@ export function repairRunbook(): Runbook {
     timeoutSeconds: 60,
     permissions: [{ actions: ['ssm:DescribeInstanceInformation'], resources: ['*'] }],
   });
+  // StartAutomationExecution takes every parameter value as a list of strings, and AWS's schema
+  // for aws:executeAutomation documents RuntimeParameters in that shape:
+  // {"parameter1": ["value1"]} (npm aws-ssm-document-language-service, schema.json). Automation
+  // converts each one-item list to the child's declared type (String, Boolean).
   const common = {
-    InstanceId: resolve.out.InstanceId,
-    UserName: userName,
-    Mode: resolve.out.ScriptMode,
-    Strict: strict,
-    Recursive: recursive,
-    AutomationAssumeRole: role,
+    InstanceId: [resolve.out.InstanceId],
+    UserName: [userName],
+    Mode: [resolve.out.ScriptMode],
+    Strict: [strict],
+    Recursive: [recursive],
+    AutomationAssumeRole: [role],
   };
+  const childFailed = new ExecuteScript('ChildFailed', {
+    description: 'Ends the execution Failed with the child runbook\'s own failure message.',
+    handler: 'handler',
+    script: handlerSource('child_failure'),
+    inputPayload: { ExecutionId: Builtin.EXECUTION_ID, ChildSteps: ['RunOnline', 'RunOffline'] },
+    timeoutSeconds: 60,
+    permissions: [{ actions: ['ssm:GetAutomationExecution'], resources: ['*'] }],
+  }).end();
   const verdictOf = (name: string, child: ExecuteAutomation): ExecuteScript<{ Verdict: { selector: string; type: 'String' } }> =>
     new ExecuteScript(name, {
-      description: 'Reads the child execution\'s verdict.',
+      description: 'Reads the child execution\'s verdict; fails with the child\'s message unless it ended Success.',
       handler: 'handler',
       script: handlerSource('child_verdict'),
       inputPayload: { ChildExecutionId: child.out.ExecutionId },
@@ -72,13 +89,21 @@ export function repairRunbook(): Runbook {
       timeoutSeconds: 60,
       permissions: [{ actions: ['ssm:GetAutomationExecution'], resources: ['*'] }],
     }).end();
-  const online = new ExecuteAutomation('RunOnline', { documentName: ONLINE_RUNBOOK, runtimeParameters: common, description: `Runs ${ONLINE_RUNBOOK}.` });
+  // Each child gets longer than the sum of its own step timeouts (attempts included), so the
+  // parent never gives up on a child that is still undoing its changes.
+  const online = new ExecuteAutomation('RunOnline', {
+    documentName: ONLINE_RUNBOOK,
+    runtimeParameters: common,
+    description: `Runs ${ONLINE_RUNBOOK}.`,
+    timeoutSeconds: ONLINE_CHILD_TIMEOUT_SECONDS,
+  }).onFailure(childFailed);
   const onlineVerdict = verdictOf('OnlineVerdict', online);
   const offline = new ExecuteAutomation('RunOffline', {
     documentName: OFFLINE_RUNBOOK,
-    runtimeParameters: { ...common, AcknowledgeInstanceStoreDataLoss: acknowledge },
+    runtimeParameters: { ...common, AcknowledgeInstanceStoreDataLoss: [acknowledge] },
     description: `Runs ${OFFLINE_RUNBOOK}.`,
-  });
+    timeoutSeconds: OFFLINE_CHILD_TIMEOUT_SECONDS,
+  }).onFailure(childFailed);
   const offlineVerdict = verdictOf('OfflineVerdict', offline);
   const choose = new Branch('ChoosePath', {
     description: 'Online or offline, as ResolveTarget decided.',
@@ -91,7 +116,7 @@ export function repairRunbook(): Runbook {
     description: [`# ${REPAIR_RUNBOOK}`, '', PURPOSE].join('\n'),
     assumeRole: role,
     parameters: [instanceId, userName, mode, strict, recursive, allowOffline, acknowledge, role],
-    steps: [resolve, choose, online, onlineVerdict, offline, offlineVerdict],
+    steps: [resolve, choose, online, onlineVerdict, offline, offlineVerdict, childFailed],
     outputs: [resolve.out.Path, onlineVerdict.out.Verdict, offlineVerdict.out.Verdict],
     source: 'src/runbooks/repair.ts',
   });

@@ -21,6 +21,8 @@ export interface UndoChainProps {
 }
 
 const DESCRIBE = { actions: ['ec2:DescribeInstances', 'ec2:DescribeInstanceAttribute'], resources: ['*'] };
+/** Attempts of each undo step: all are idempotent, so a retry after a transient error is safe. */
+const UNDO_ATTEMPTS = 2;
 /** Every Auto Scaling group of the account and region (EnterStandby/ExitStandby act on the group). */
 export const AUTO_SCALING_GROUP_ARN = 'arn:${AWS::Partition}:autoscaling:${AWS::Region}:${AWS::AccountId}:autoScalingGroup:*:autoScalingGroupName/*';
 
@@ -50,7 +52,7 @@ export function undoChain(p: UndoChainProps) {
     },
     timeoutSeconds: EXECUTE_SCRIPT_MAX_SECONDS,
     // A second attempt continues from the state the first one left (e.g. a stop still under way).
-    maxAttempts: 2,
+    maxAttempts: UNDO_ATTEMPTS,
     permissions: [
       DESCRIBE,
       { actions: ['ec2:StopInstances', 'ec2:ModifyInstanceAttribute'], resources: [INSTANCE_ARN], mutatesInstance: true },
@@ -63,6 +65,9 @@ export function undoChain(p: UndoChainProps) {
     inputPayload: { ...common, WasRunning: p.wasRunning, WaitSeconds: 540 },
     outputs: { Action: { selector: '$.Payload.Action', type: 'String' } },
     timeoutSeconds: EXECUTE_SCRIPT_MAX_SECONDS,
+    // State-driven, so a second attempt after a transient API error (throttling, an internal
+    // error) simply continues; one failed call must not leave the instance stopped.
+    maxAttempts: UNDO_ATTEMPTS,
     permissions: [DESCRIBE, { actions: ['ec2:StartInstances'], resources: [INSTANCE_ARN], mutatesInstance: true }],
   });
   const exitStandby = new ExecuteScript('ExitStandbyIfEntered', {
@@ -72,13 +77,14 @@ export function undoChain(p: UndoChainProps) {
     inputPayload: { ...common, InAutoScalingGroup: p.inAutoScalingGroup, AutoScalingGroupName: p.autoScalingGroupName, WaitSeconds: 540 },
     outputs: { Action: { selector: '$.Payload.Action', type: 'String' } },
     timeoutSeconds: EXECUTE_SCRIPT_MAX_SECONDS,
+    maxAttempts: UNDO_ATTEMPTS,
     permissions: [
       DESCRIBE,
       { actions: ['autoscaling:DescribeAutoScalingInstances'], resources: ['*'] },
       { actions: ['autoscaling:ExitStandby'], resources: [AUTO_SCALING_GROUP_ARN] },
     ],
   });
-  const release = releaseLock('ReleaseLock', p.instanceId);
+  const release = releaseLock('ReleaseLock', p.instanceId).with({ maxAttempts: UNDO_ATTEMPTS });
   const finish = new ExecuteScript('Finish', {
     description: 'Ends the execution: Failed with the original error if any step failed, Failed if the repair script could not repair, Success otherwise.',
     handler: 'handler',
@@ -105,7 +111,7 @@ export function undoChain(p: UndoChainProps) {
     description: 'On cancel: restores user data if the instance is stopped, restarts it if it was running, leaves Standby and unlocks — only what completes within the cancel time limit.',
     handler: 'handler',
     script: handlerSource('cancel_cleanup'),
-    inputPayload: { ...common, UserDataBase64: p.userDataBase64, WasRunning: p.wasRunning, InAutoScalingGroup: p.inAutoScalingGroup, AutoScalingGroupName: p.autoScalingGroupName },
+    inputPayload: { ...common, UserDataBase64: p.userDataBase64, WasRunning: p.wasRunning, StartWaitSeconds: 60, InAutoScalingGroup: p.inAutoScalingGroup, AutoScalingGroupName: p.autoScalingGroupName },
     outputs: { Summary: { selector: '$.Payload.Summary', type: 'String' } },
     timeoutSeconds: 100,
     permissions: [

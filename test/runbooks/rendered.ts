@@ -53,9 +53,21 @@ export function substitute<T>(value: T, values: Record<string, unknown>): T {
   return visit(value) as T;
 }
 
+/** The in-memory world of fixtures/run_handler.py (see its docstring). */
+export interface HandlerWorld {
+  state: string;
+  userData: Buffer;
+  tags: Record<string, string>;
+  startFails?: boolean;
+  asg?: { group: string; lifecycle: string; min?: number; desired?: number };
+  executions?: Record<string, unknown>;
+  instanceInformation?: Record<string, unknown>[];
+}
+
 /** Runs a rendered executeScript handler with the in-memory EC2 of fixtures/run_handler.py. */
-export function runHandler(script: string, events: unknown, world: { state: string; userData: Buffer; tags: Record<string, string> }): {
-  result?: Record<string, unknown>; error?: string; serialized: string[]; world: { state: string; userData: string; tags: Record<string, string> };
+export function runHandler(script: string, events: unknown, world: HandlerWorld): {
+  result?: Record<string, unknown>; error?: string; serialized: string[]; calls: string[]; elapsed: number;
+  world: Omit<HandlerWorld, 'userData'> & { userData: string };
 } {
   requireTool(DEBIAN_PYTHON, 'python3-botocore');
   const input = JSON.stringify({ script, events, world: { ...world, userData: world.userData.toString('base64') } });

@@ -1,19 +1,32 @@
 # Puts the instance back in service if this execution put it in Standby; ExitStandby raises the
 # desired capacity again by one. Waits for InService. Safe to run again.
 # https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_ExitStandby.html
+# An instance is returned to service only while it runs: an InService instance that is not
+# running fails the EC2 health check and the group terminates and replaces it, which Standby
+# exists to prevent (https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-enter-exit-standby.html,
+# https://docs.aws.amazon.com/autoscaling/ec2/userguide/health-checks-overview.html). So an
+# instance that could not be started again (e.g. a KMS key it cannot use) is LEFT in Standby and
+# the step fails saying how to finish by hand.
 import time
 
 import boto3
+
+
+def instance(ec2, iid):
+    inst = ec2.describe_instances(InstanceIds=[iid])['Reservations'][0]['Instances'][0]
+    return inst['State']['Name'], {t['Key']: t['Value'] for t in inst.get('Tags', [])}
+
 
 def handler(events, context):
     iid = events['InstanceId']
     if str(events['InAutoScalingGroup']).lower() != 'true':
         return {'Action': 'not in an Auto Scaling group'}
-    inst = boto3.client('ec2').describe_instances(InstanceIds=[iid])['Reservations'][0]['Instances'][0]
-    holder = {t['Key']: t['Value'] for t in inst.get('Tags', [])}.get(events['LockKey'], '')
+    ec2 = boto3.client('ec2')
+    holder = instance(ec2, iid)[1].get(events['LockKey'], '')
     if holder not in ('', events['ExecutionId']):
         return {'Action': 'left alone: execution %s holds the lock' % holder}
     asg = boto3.client('autoscaling')
+    group = events['AutoScalingGroupName']
 
     def lifecycle():
         found = asg.describe_auto_scaling_instances(InstanceIds=[iid])['AutoScalingInstances']
@@ -24,10 +37,16 @@ def handler(events, context):
     while True:
         state = lifecycle()
         if state == 'Standby' and not exited:
-            asg.exit_standby(InstanceIds=[iid], AutoScalingGroupName=events['AutoScalingGroupName'])
+            running = instance(ec2, iid)[0]
+            if running != 'running':
+                raise Exception(
+                    'Left in Standby in group %s: the instance is %s, and returning it to service now would make the group '
+                    'terminate and replace it. Start it, then run: aws autoscaling exit-standby --instance-ids %s '
+                    '--auto-scaling-group-name %s' % (group, running, iid, group))
+            asg.exit_standby(InstanceIds=[iid], AutoScalingGroupName=group)
             exited = True
         elif state in ('InService', 'Detached'):
             return {'Action': state}
         if time.time() > end:
-            raise Exception('The instance is %s in group %s, not InService.' % (state, events['AutoScalingGroupName']))
+            raise Exception('The instance is %s in group %s, not InService.' % (state, group))
         time.sleep(10)

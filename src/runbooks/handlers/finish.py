@@ -2,6 +2,7 @@
 # happened. Any failed step (the original error, then cleanup steps that could not finish) makes
 # the execution fail with their messages; otherwise the repair script's verdict decides. A step
 # whose failure has a designed fallback (a graceful stop followed by a forced one) is tolerated.
+# Success needs both a good verdict and the original user data proven restored.
 # https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_GetAutomationExecution.html
 import boto3
 
@@ -28,6 +29,9 @@ def handler(events, context):
         raise Exception('Step %s failed: %s Cleanup ran; user data restored: %s.%s' % (
             first['StepName'], first.get('FailureMessage', first['StepStatus']), restored,
             (' Cleanup steps that also failed: ' + '; '.join(later)) if later else ''))
+    if str(restored).lower() != 'true':
+        raise Exception('The repair script reported "%s", but the original user data was not restored (%s).' % (
+            verdict, out(events['RestoreStep'], 'Action') or 'RestoreUserData did not finish'))
     if verdict not in GOOD:
         raise Exception('The repair script reported "%s" (%s). The instance was put back as it was found; user data restored: %s.' % (
             verdict, out(events['VerifyStep'], 'ConsoleMarker') or 'no console marker within the wait', restored))

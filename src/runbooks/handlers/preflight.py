@@ -53,6 +53,11 @@ def handler(events, context):
         # https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-enter-exit-standby.html
         if asi[0]['LifecycleState'] != 'InService':
             refuse.append('it is %s in Auto Scaling group %s; only InService instances can enter Standby' % (asi[0]['LifecycleState'], group))
+        elif state != 'running':
+            # A stopped InService instance fails the EC2 health check and is replaced; putting it
+            # back in service after the repair would hand it to that check again.
+            # https://docs.aws.amazon.com/autoscaling/ec2/userguide/health-checks-overview.html
+            refuse.append('it is %s while InService in Auto Scaling group %s, which replaces it at its next health check; start it, or detach it from the group, first' % (state, group))
         g = boto3.client('autoscaling').describe_auto_scaling_groups(AutoScalingGroupNames=[group])['AutoScalingGroups'][0]
         if g['DesiredCapacity'] - 1 < g['MinSize']:
             refuse.append('group %s is at its minimum size (%d): Standby without a replacement would go below it. Lower MinSize by one, or detach the instance, or raise the desired capacity first' % (group, g['MinSize']))

@@ -1,0 +1,129 @@
+import { LOCK_TAG_KEY } from '../../src/runbooks/lock';
+import { OFFLINE_RUNBOOK } from '../../src/runbooks/offline';
+import { HandlerWorld, Obj, rendered, runHandler, step, substitute } from './rendered';
+
+// GIVEN the offline runbook's handlers as rendered, run by Debian's python against the in-memory
+// EC2 / Auto Scaling / SSM of fixtures/run_handler.py (virtual clock, so polling ends at once).
+const { doc } = rendered(OFFLINE_RUNBOOK);
+const EXECUTION = '0b5c3f4e-1d2a-4b6c-9e8f-123456789abc';
+const INSTANCE = 'i-0123456789abcdef0';
+const ORIGINAL = Buffer.from('#cloud-config\npackages: [nginx]\n');
+const REPAIR_USER_DATA = Buffer.from('Content-Type: multipart/mixed; boundary="//"\n\nrepair\n');
+const VALUES = {
+  InstanceId: INSTANCE,
+  'automation:EXECUTION_ID': EXECUTION,
+  'BackupUserData.UserDataBase64': ORIGINAL.toString('base64'),
+  'Preflight.WasRunning': true,
+  'Preflight.InAutoScalingGroup': true,
+  'Preflight.AutoScalingGroupName': 'web-asg',
+  AcknowledgeInstanceStoreDataLoss: false,
+};
+
+function runStep(name: string, world: HandlerWorld): ReturnType<typeof runHandler> {
+  const inputs = step(doc, name).inputs as { Script: string; InputPayload: unknown };
+  return runHandler(inputs.Script, substitute(inputs.InputPayload, VALUES), world);
+}
+
+const locked = { [LOCK_TAG_KEY]: EXECUTION };
+
+describe('ExitStandbyIfEntered', () => {
+  test('leaves a stopped instance in Standby (the group would terminate it) and fails saying how to finish', () => {
+    const out = runStep('ExitStandbyIfEntered', { state: 'stopped', userData: ORIGINAL, tags: locked, asg: { group: 'web-asg', lifecycle: 'Standby', desired: 1 } });
+    expect(out.error).toMatch(/^Left in Standby in group web-asg: the instance is stopped/);
+    expect(out.error).toContain(`aws autoscaling exit-standby --instance-ids ${INSTANCE} --auto-scaling-group-name web-asg`);
+    expect(out.calls).not.toContain('exit_standby');
+    expect(out.world.asg).toEqual({ group: 'web-asg', lifecycle: 'Standby', desired: 1 });
+  });
+
+  test('returns a running instance to service', () => {
+    const out = runStep('ExitStandbyIfEntered', { state: 'running', userData: ORIGINAL, tags: locked, asg: { group: 'web-asg', lifecycle: 'Standby', desired: 1 } });
+    expect(out.error).toBeUndefined();
+    expect(out.result).toEqual({ Action: 'InService' });
+    expect(out.world.asg).toEqual({ group: 'web-asg', lifecycle: 'InService', desired: 2 });
+  });
+});
+
+describe('RestartIfWasRunning', () => {
+  test('fails at once with EC2\'s reason when the start is turned back (KMS: Client.InternalError)', () => {
+    const out = runStep('RestartIfWasRunning', { state: 'stopped', userData: ORIGINAL, tags: locked, startFails: true });
+    expect(out.error).toBe('The instance was running before the repair but did not start again: Client.InternalError: Client error on launch');
+    expect(out.calls.filter((c) => c === 'start_instances')).toHaveLength(1);
+    expect(out.elapsed).toBeLessThanOrEqual(10);
+  });
+
+  test('starts an instance that was running and waits for running', () => {
+    const out = runStep('RestartIfWasRunning', { state: 'stopped', userData: ORIGINAL, tags: locked });
+    expect(out.result).toEqual({ Action: 'running' });
+    expect(out.world.state).toBe('running');
+  });
+});
+
+describe('Preflight', () => {
+  test('refuses a stopped Auto Scaling member before any change', () => {
+    const out = runStep('Preflight', { state: 'stopped', userData: ORIGINAL, tags: {}, asg: { group: 'web-asg', lifecycle: 'InService', min: 1, desired: 2 } });
+    expect(out.error).toContain(`Refusing to repair ${INSTANCE} offline; nothing was changed: it is stopped while InService in Auto Scaling group web-asg`);
+    expect(out.calls.filter((c) => !c.startsWith('describe_'))).toEqual([]);
+  });
+
+  test('accepts a running member of a group above its minimum', () => {
+    const out = runStep('Preflight', { state: 'running', userData: ORIGINAL, tags: {}, asg: { group: 'web-asg', lifecycle: 'InService', min: 1, desired: 2 } });
+    expect(out.error).toBeUndefined();
+    expect(out.result).toMatchObject({ WasRunning: true, InAutoScalingGroup: true, AutoScalingGroupName: 'web-asg' });
+  });
+});
+
+describe('Finish', () => {
+  const execution = (steps: Obj[]): Record<string, unknown> => ({ [EXECUTION]: { AutomationExecutionStatus: 'InProgress', StepExecutions: steps } });
+  const verified = { StepName: 'VerifyRepair', StepStatus: 'Success', Outputs: { Verdict: ['fixed'], ConsoleMarker: ['ec2-ssh-rescue: request=x verdict=fixed user=ec2-user actions=1'] } };
+
+  test('does not report Success when the user data was not proven restored, even with a good verdict', () => {
+    const out = runStep('Finish', {
+      state: 'running', userData: ORIGINAL, tags: {},
+      executions: execution([verified, { StepName: 'RestoreUserData', StepStatus: 'Success', Outputs: { UserDataRestored: ['false'], Action: ['left alone: execution other holds the lock'] } }]),
+    });
+    expect(out.error).toBe('The repair script reported "fixed", but the original user data was not restored (left alone: execution other holds the lock).');
+  });
+
+  test('reports Success with the verdict when the repair verified and everything was restored', () => {
+    const out = runStep('Finish', {
+      state: 'running', userData: ORIGINAL, tags: {},
+      executions: execution([
+        { StepName: 'StopInstance', StepStatus: 'TimedOut', FailureMessage: 'Step timed out' },
+        verified,
+        { StepName: 'RestoreUserData', StepStatus: 'Success', Outputs: { UserDataRestored: ['true'], Action: ['restored 31 bytes'] } },
+      ]),
+    });
+    expect(out.error).toBeUndefined();
+    expect(out.result).toMatchObject({ Verdict: 'fixed' });
+  });
+});
+
+describe('CancelCleanup', () => {
+  test('tries every undo, keeps a stopped instance in Standby and fails naming what is left', () => {
+    const out = runStep('CancelCleanup', { state: 'stopped', userData: REPAIR_USER_DATA, tags: locked, startFails: true, asg: { group: 'web-asg', lifecycle: 'Standby', desired: 1 } });
+    expect(Buffer.from(out.world.userData, 'base64').equals(ORIGINAL)).toBe(true);
+    expect(out.calls).not.toContain('exit_standby');
+    expect(out.world.tags).toEqual({});
+    expect(out.error).toMatch(/^Cancel cleanup incomplete: left in Standby: the instance is stopped; .*Done: user data restored; start requested; lock released\.$/);
+  });
+});
+
+describe('CancelCleanup with a start that succeeds', () => {
+  test('restores, starts, and returns the instance to service once it runs', () => {
+    const out = runStep('CancelCleanup', { state: 'stopped', userData: REPAIR_USER_DATA, tags: locked, asg: { group: 'web-asg', lifecycle: 'Standby', desired: 1 } });
+    expect(out.error).toBeUndefined();
+    expect(out.result).toEqual({ Summary: 'user data restored; start requested; exit from Standby requested; lock released' });
+    expect(out.world).toMatchObject({ state: 'running', tags: {}, asg: { lifecycle: 'InService', desired: 2 } });
+    expect(out.elapsed).toBeLessThanOrEqual(60);
+  });
+});
+
+describe('the offline step options', () => {
+  test('the graceful stop, whose designed fallback is the forced stop, is not critical', () => {
+    expect(step(doc, 'StopInstance')).toMatchObject({ isCritical: false, onFailure: 'step:ForceStopInstance' });
+  });
+
+  test.each(['RestoreUserData', 'RestartIfWasRunning', 'ExitStandbyIfEntered', 'ReleaseLock'])('undo step %s is retried after a transient error', (name) => {
+    expect(step(doc, name).maxAttempts).toBeGreaterThanOrEqual(2);
+  });
+});
