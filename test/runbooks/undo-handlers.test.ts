@@ -118,6 +118,15 @@ describe('CancelCleanup with a start that succeeds', () => {
   });
 });
 
+describe('CancelCleanup during EnterStandby', () => {
+  test('waits for the transition to Standby and returns the running instance to service', () => {
+    const out = runStep('CancelCleanup', { state: 'running', userData: ORIGINAL, tags: locked, asg: { group: 'web-asg', lifecycle: 'EnteringStandby', desired: 1 } });
+    expect(out.error).toBeUndefined();
+    expect(out.result).toEqual({ Summary: 'exit from Standby requested; lock released' });
+    expect(out.world).toMatchObject({ tags: {}, asg: { lifecycle: 'InService', desired: 2 } });
+  });
+});
+
 describe('the offline step options', () => {
   test('the graceful stop, whose designed fallback is the forced stop, is not critical', () => {
     expect(step(doc, 'StopInstance')).toMatchObject({ isCritical: false, onFailure: 'step:ForceStopInstance' });

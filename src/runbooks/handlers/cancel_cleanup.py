@@ -50,6 +50,11 @@ def handler(events, context):
     if str(events['InAutoScalingGroup']).lower() == 'true':
         asg = boto3.client('autoscaling')
         found = asg.describe_auto_scaling_instances(InstanceIds=[iid])['AutoScalingInstances']
+        # Cancelled during EnterStandby: the instance is still EnteringStandby for a moment.
+        end = time.time() + 30
+        while found and found[0]['LifecycleState'] == 'EnteringStandby' and time.time() < end:
+            time.sleep(5)
+            found = asg.describe_auto_scaling_instances(InstanceIds=[iid])['AutoScalingInstances']
         if found and found[0]['LifecycleState'] == 'Standby':
             if state != 'running':
                 failed.append('left in Standby: the instance is %s; start it, then run aws autoscaling exit-standby' % state)
