@@ -5,10 +5,7 @@ import {
 import { buildRepairUserDataTemplate } from '../repair/user-data';
 import { handlerSource } from './handler-source';
 import { LOCK_TAG_KEY, takeLock } from './lock';
-import {
-  acknowledgeInstanceStoreParameter, assumeRoleParameter, BUCKET_NAME_PATTERN, instanceIdParameter, recursiveParameter,
-  scriptModeParameter, strictParameter, userNameParameter,
-} from './parameters';
+import { acknowledgeInstanceStoreParameter, BUCKET_NAME_PATTERN, repairArgs, repairParameters } from './parameters';
 import { Runbook } from './runbook';
 import { AUTO_SCALING_GROUP_ARN, undoChain } from './undo-chain';
 
@@ -38,12 +35,8 @@ const PURPOSE = [
 
 /** The offline repair runbook (user-data swap). */
 export function offlineRunbook(): Runbook {
-  const instanceId = instanceIdParameter();
-  const role = assumeRoleParameter();
-  const userName = userNameParameter();
-  const mode = scriptModeParameter();
-  const strict = strictParameter();
-  const recursive = recursiveParameter();
+  const params = repairParameters();
+  const { instanceId, userName, mode, strict, recursive, role } = params;
   const acknowledge = acknowledgeInstanceStoreParameter();
   const bucket = Parameter.string('BackupS3BucketName', {
     description: '(Optional) S3 bucket (in this account) that receives a durable copy of the original user data before anything changes. Empty: the copy is kept in the execution\'s outputs only.',
@@ -159,13 +152,7 @@ export function offlineRunbook(): Runbook {
     script: handlerSource('swap_user_data'),
     inputPayload: {
       InstanceId: instanceId,
-      RepairUserData: buildRepairUserDataTemplate({
-        user: userName.toString(),
-        mode: mode.toString(),
-        strict: strict.toString(),
-        recursive: recursive.toString(),
-        request: Builtin.EXECUTION_ID.toString(),
-      }),
+      RepairUserData: buildRepairUserDataTemplate(repairArgs(params)),
     },
     outputs: { Bytes: { selector: '$.Payload.Bytes', type: 'Integer' } },
     timeoutSeconds: 120,

@@ -1,8 +1,6 @@
-import { AutomationDocument, Builtin, ExecuteScript, RunCommand } from '../automation';
+import { AutomationDocument, ExecuteScript, RunCommand } from '../automation';
 import { handlerSource } from './handler-source';
-import {
-  assumeRoleParameter, instanceIdParameter, recursiveParameter, scriptModeParameter, strictParameter, userNameParameter,
-} from './parameters';
+import { repairArgs, repairParameters } from './parameters';
 import { repairCommand } from './repair-command';
 import { Runbook } from './runbook';
 
@@ -20,12 +18,8 @@ const PURPOSE = [
 
 /** The online repair runbook (Run Command on an Online managed node). */
 export function onlineRunbook(): Runbook {
-  const instanceId = instanceIdParameter();
-  const role = assumeRoleParameter();
-  const userName = userNameParameter();
-  const mode = scriptModeParameter();
-  const strict = strictParameter();
-  const recursive = recursiveParameter();
+  const params = repairParameters();
+  const { instanceId, userName, mode, strict, recursive, role } = params;
 
   const check = new ExecuteScript('CheckOnline', {
     description: 'Checks that the instance is an Online Linux SSM managed node; fails naming the offline runbook otherwise.',
@@ -40,13 +34,7 @@ export function onlineRunbook(): Runbook {
     documentName: 'AWS-RunShellScript',
     instanceIds: [instanceId],
     parameters: {
-      commands: [repairCommand({
-        user: userName.toString(),
-        mode: mode.toString(),
-        strict: strict.toString(),
-        recursive: recursive.toString(),
-        request: Builtin.EXECUTION_ID.toString(),
-      })],
+      commands: [repairCommand(repairArgs(params))],
       executionTimeout: '600',
     },
     timeoutSeconds: 900,

@@ -1,4 +1,5 @@
-import { Parameter } from '../automation';
+import { Builtin, Parameter } from '../automation';
+import { RepairArgsPlaceholders } from '../repair/user-data';
 
 /**
  * Instance id pattern AWS's own runbooks use (e.g. AWS-RestartEC2Instance).
@@ -90,4 +91,40 @@ export function acknowledgeInstanceStoreParameter(): Parameter<'Boolean'> {
     description: '(Optional) The offline repair stops the instance, which erases its instance-store volumes. true: proceed anyway. false: refuse when the instance type has instance-store volumes.',
     default: false,
   });
+}
+
+/** The parameters both repair runbooks (online and offline) take, declared once. */
+export interface RepairParameters {
+  readonly instanceId: Parameter<'String'>;
+  readonly userName: Parameter<'String'>;
+  readonly mode: Parameter<'String'>;
+  readonly strict: Parameter<'Boolean'>;
+  readonly recursive: Parameter<'Boolean'>;
+  readonly role: Parameter<'String'>;
+}
+
+/** Fresh instances of the parameters both repair runbooks take. */
+export function repairParameters(): RepairParameters {
+  return {
+    instanceId: instanceIdParameter(),
+    userName: userNameParameter(),
+    mode: scriptModeParameter(),
+    strict: strictParameter(),
+    recursive: recursiveParameter(),
+    role: assumeRoleParameter(),
+  };
+}
+
+/**
+ * The repair script's arguments as `{{ }}` placeholders Automation fills in at run time; the
+ * request id is the execution id, so the script's report names the execution that asked for it.
+ */
+export function repairArgs(p: RepairParameters): RepairArgsPlaceholders {
+  return {
+    user: p.userName.toString(),
+    mode: p.mode.toString(),
+    strict: p.strict.toString(),
+    recursive: p.recursive.toString(),
+    request: Builtin.EXECUTION_ID.toString(),
+  };
 }

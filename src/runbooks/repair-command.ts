@@ -1,17 +1,8 @@
-import { ARGS_LINE_PREFIX, repairScriptText } from '../repair/user-data';
+import { ARGS_LINE_PREFIX, RepairArgsPlaceholders, repairScriptText } from '../repair/user-data';
 
 /** Quoted-heredoc delimiters; the script and the args line must not contain them as a line. */
 export const SCRIPT_DELIMITER = 'EOF_EC2_SSH_RESCUE_SCRIPT';
 export const ARGS_DELIMITER = 'EOF_ARGS';
-
-/** The values of the args line, as `{{ }}` placeholders Automation fills in. */
-export interface RepairCommandArgs {
-  readonly user: string;
-  readonly mode: string;
-  readonly strict: string;
-  readonly recursive: string;
-  readonly request: string;
-}
 
 /**
  * The shell program the online runbook runs through AWS-RunShellScript. The repair script and its
@@ -26,7 +17,7 @@ export interface RepairCommandArgs {
  * so the readable lines follow it. The command exits 0 whenever the script produced a report, so
  * the parse step (not the transport) decides the execution's result from the verdict.
  */
-export function repairCommand(args: RepairCommandArgs): string {
+export function repairCommand(args: RepairArgsPlaceholders): string {
   const script = repairScriptText();
   if (!script.endsWith('\n')) throw new Error('the repair script must end with a newline to travel byte for byte in a heredoc');
   if (script.split('\n').includes(SCRIPT_DELIMITER)) throw new Error(`the repair script contains the heredoc delimiter line ${SCRIPT_DELIMITER}`);

@@ -62,6 +62,7 @@ export interface HandlerWorld {
   asg?: { group: string; lifecycle: string; min?: number; desired?: number };
   executions?: Record<string, unknown>;
   instanceInformation?: Record<string, unknown>[];
+  standardOutput?: string;
 }
 
 /** Runs a rendered executeScript handler with the in-memory EC2 of fixtures/run_handler.py. */
