@@ -111,7 +111,7 @@ export function undoChain(p: UndoChainProps) {
     description: 'On cancel: restores user data if the instance is stopped, restarts it if it was running, leaves Standby and unlocks — only what completes within the cancel time limit.',
     handler: 'handler',
     script: handlerSource('cancel_cleanup'),
-    inputPayload: { ...common, UserDataBase64: p.userDataBase64, WasRunning: p.wasRunning, StartWaitSeconds: 60, InAutoScalingGroup: p.inAutoScalingGroup, AutoScalingGroupName: p.autoScalingGroupName },
+    inputPayload: { ...common, UserDataBase64: p.userDataBase64, WasRunning: p.wasRunning, StartWaitSeconds: 50, InAutoScalingGroup: p.inAutoScalingGroup, AutoScalingGroupName: p.autoScalingGroupName },
     outputs: { Summary: { selector: '$.Payload.Summary', type: 'String' } },
     timeoutSeconds: 100,
     permissions: [

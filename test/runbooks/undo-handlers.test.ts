@@ -127,6 +127,33 @@ describe('CancelCleanup during EnterStandby', () => {
   });
 });
 
+describe('an instance found stopped ends stopped', () => {
+  const stoppedBefore = { 'Preflight.WasRunning': false };
+
+  test('RestartIfWasRunning leaves it stopped', () => {
+    const inputs = step(doc, 'RestartIfWasRunning').inputs as { Script: string; InputPayload: unknown };
+    const out = runHandler(inputs.Script, substitute(inputs.InputPayload, { ...VALUES, ...stoppedBefore }), { state: 'stopped', userData: ORIGINAL, tags: locked });
+    expect(out.result).toEqual({ Action: 'left stopped: it was not running before' });
+    expect(out.calls).not.toContain('start_instances');
+  });
+
+  test('CancelCleanup restores its user data without starting it', () => {
+    const inputs = step(doc, 'CancelCleanup').inputs as { Script: string; InputPayload: unknown };
+    const events = substitute(inputs.InputPayload, { ...VALUES, ...stoppedBefore, 'Preflight.InAutoScalingGroup': false });
+    const out = runHandler(inputs.Script, events, { state: 'stopped', userData: REPAIR_USER_DATA, tags: locked });
+    expect(out.result).toEqual({ Summary: 'user data restored; lock released' });
+    expect(out.world.state).toBe('stopped');
+  });
+});
+
+describe('ExitStandbyIfEntered after a failed EnterStandby', () => {
+  test('finds the instance InService and changes nothing', () => {
+    const out = runStep('ExitStandbyIfEntered', { state: 'running', userData: ORIGINAL, tags: locked, asg: { group: 'web-asg', lifecycle: 'InService', desired: 2 } });
+    expect(out.result).toEqual({ Action: 'InService' });
+    expect(out.calls).not.toContain('exit_standby');
+  });
+});
+
 describe('the offline step options', () => {
   test('the graceful stop, whose designed fallback is the forced stop, is not critical', () => {
     expect(step(doc, 'StopInstance')).toMatchObject({ isCritical: false, onFailure: 'step:ForceStopInstance' });

@@ -2,7 +2,8 @@
 # only about two minutes, too little to stop and start an instance, so this step does only what
 # completes at once: restore the user data if the instance is already stopped, start it if it was
 # running and is stopped, leave Standby (only once the instance runs: a group replaces an
-# InService instance that is not running), release the lock. Each undo is tried even when an
+# InService instance that is not running), release the lock. Its waits (at most 50 s for a
+# start, 25 s for EnteringStandby; a cancel needs one or the other) fit the step's 100 s. Each undo is tried even when an
 # earlier one failed; the step fails afterwards naming what failed. When the instance still runs
 # with the repair user data it cannot be restored in time: the lock tag is then KEPT, naming this
 # execution, whose BackupUserData output holds the original; run the repair again after removing
@@ -51,7 +52,7 @@ def handler(events, context):
         asg = boto3.client('autoscaling')
         found = asg.describe_auto_scaling_instances(InstanceIds=[iid])['AutoScalingInstances']
         # Cancelled during EnterStandby: the instance is still EnteringStandby for a moment.
-        end = time.time() + 30
+        end = time.time() + 25
         while found and found[0]['LifecycleState'] == 'EnteringStandby' and time.time() < end:
             time.sleep(5)
             found = asg.describe_auto_scaling_instances(InstanceIds=[iid])['AutoScalingInstances']

@@ -4,7 +4,9 @@
 # if it runs (graceful, then forced), write, re-read.
 # DescribeInstanceAttribute returns base64; the SDK base64-encodes ModifyInstanceAttribute's
 # UserData.Value itself, so the saved value is decoded first (passing it through would
-# double-encode it). An empty original is written as b'', which clears the user data.
+# double-encode it). An empty original is written as b'' (UserData.Value= on the wire), which
+# clears the user data, as `aws ec2 modify-instance-attribute --user-data "Value="` does
+# (kubernetes-sigs/cluster-api-provider-aws#1387); the re-read below proves it either way.
 # https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeInstanceAttribute.html
 # https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyInstanceAttribute.html
 import base64
