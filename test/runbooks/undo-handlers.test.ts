@@ -84,6 +84,19 @@ describe('Finish', () => {
     expect(out.error).toBe('The repair script reported "fixed", but the original user data was not restored (left alone: execution other holds the lock).');
   });
 
+  test('a start turned back by EC2 is reported with EC2\'s reason (KMS)', () => {
+    const out = runStep('Finish', {
+      state: 'stopped', userData: ORIGINAL, tags: {}, startFails: true,
+      executions: execution([
+        { StepName: 'StartForRepair', StepStatus: 'TimedOut', FailureMessage: 'Step timed out' },
+        { StepName: 'RestoreUserData', StepStatus: 'Success', Outputs: { UserDataRestored: ['true'], Action: ['restored 31 bytes'] } },
+        { StepName: 'RestartIfWasRunning', StepStatus: 'Failed', FailureMessage: 'did not start again' },
+      ]),
+    });
+    expect(out.error).toBe('Step StartForRepair failed: Step timed out Cleanup ran; user data restored: true. Cleanup steps that also failed: '
+      + 'RestartIfWasRunning (did not start again) EC2 reports for the instance: Client.InternalError: Client error on launch');
+  });
+
   test('reports Success with the verdict when the repair verified and everything was restored', () => {
     const out = runStep('Finish', {
       state: 'running', userData: ORIGINAL, tags: {},

@@ -23,17 +23,22 @@ def handler(events, context):
 
     verdict = out(events['VerifyStep'], 'Verdict', 'not-run')
     restored = out(events['RestoreStep'], 'UserDataRestored', 'false')
+    inst = boto3.client('ec2').describe_instances(InstanceIds=[events['InstanceId']])['Reservations'][0]['Instances'][0]
     if failed:
         first = failed[0]
         later = ['%s (%s)' % (s['StepName'], s.get('FailureMessage', s['StepStatus'])) for s in failed[1:]]
-        raise Exception('Step %s failed: %s Cleanup ran; user data restored: %s.%s' % (
+        # A start that EC2 turned back (e.g. Client.InternalError for a KMS key the caller cannot
+        # use) shows only as a timeout of the waiting step; EC2's StateReason names the cause.
+        # https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_StateReason.html
+        reason = inst.get('StateReason', {}).get('Message', '') if inst['State']['Name'] == 'stopped' else ''
+        raise Exception('Step %s failed: %s Cleanup ran; user data restored: %s.%s%s' % (
             first['StepName'], first.get('FailureMessage', first['StepStatus']), restored,
-            (' Cleanup steps that also failed: ' + '; '.join(later)) if later else ''))
+            (' Cleanup steps that also failed: ' + '; '.join(later)) if later else '',
+            (' EC2 reports for the instance: ' + reason) if reason else ''))
     if str(restored).lower() != 'true':
         raise Exception('The repair script reported "%s", but the original user data was not restored (%s).' % (
             verdict, out(events['RestoreStep'], 'Action') or 'RestoreUserData did not finish'))
     if verdict not in GOOD:
         raise Exception('The repair script reported "%s" (%s). The instance was put back as it was found; user data restored: %s.' % (
             verdict, out(events['VerifyStep'], 'ConsoleMarker') or 'no console marker within the wait', restored))
-    inst = boto3.client('ec2').describe_instances(InstanceIds=[events['InstanceId']])['Reservations'][0]['Instances'][0]
     return {'Verdict': verdict, 'ConsoleMarker': out(events['VerifyStep'], 'ConsoleMarker'), 'PublicIpAfter': inst.get('PublicIpAddress', '')}
