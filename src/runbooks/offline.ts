@@ -190,7 +190,7 @@ export function offlineRunbook(): Runbook {
       '',
       PURPOSE,
       '',
-      'Outputs: Verdict (ok, fixed or needs-fix), PublicIpBefore, PublicIpAfter, UserDataRestored, StandbyUsed, ConsoleMarker.',
+      'Outputs: Finish.Verdict (ok, fixed or needs-fix), Preflight.PublicIp (before the stop), Finish.PublicIpAfter, RestoreUserData.UserDataRestored, Preflight.InAutoScalingGroup (Standby used), Finish.ConsoleMarker.',
     ].join('\n'),
     assumeRole: role,
     parameters: [instanceId, userName, mode, strict, recursive, acknowledge, bucket, role],

@@ -168,6 +168,10 @@ describe('ExitStandbyIfEntered after a failed EnterStandby', () => {
 });
 
 describe('the offline step options', () => {
+  test('the description names every output the document publishes, as published', () => {
+    for (const output of doc.outputs as string[]) expect(String(doc.description)).toContain(output);
+  });
+
   test('the graceful stop, whose designed fallback is the forced stop, is not critical', () => {
     expect(step(doc, 'StopInstance')).toMatchObject({ isCritical: false, onFailure: 'step:ForceStopInstance' });
   });
