@@ -53,14 +53,13 @@ describe('SshRescueRunbooks', () => {
     expect(JSON.stringify(orchestrator?.content)).toContain('"DocumentName":"test-Fixture-Child"');
   });
 
-  // The lead's synth writes runbooks/*.yaml; each committed file must match what is deployed.
+  // `npm run synth` writes runbooks/*.yaml; each committed file must be exactly what is deployed.
   const shipped = new RunbookCatalog(allRunbooks().map((r) => r.document));
-  const committed = shipped.entries.filter((e) => existsSync(join(__dirname, '../../runbooks', `${e.name}.yaml`)));
-  if (committed.length > 0) {
-    test.each(committed.map((e) => [e.name, e.content] as const))('committed runbooks/%s.yaml parses to the deployed content', (name, content) => {
-      expect(parse(readFileSync(join(__dirname, '../../runbooks', `${name}.yaml`), 'utf8'))).toEqual(content);
-    });
-  }
+  test.each(shipped.entries.map((e) => [e.name, e.content] as const))('committed runbooks/%s.yaml parses to the deployed content', (name, content) => {
+    const path = join(__dirname, '../../runbooks', `${name}.yaml`);
+    expect(existsSync(path)).toBe(true);
+    expect(parse(readFileSync(path, 'utf8'))).toEqual(content);
+  });
 
   test('default version promoted on every content change, with least privilege', () => {
     template.resourceCountIs('Custom::SsmDocumentDefaultVersion', documents.length);
