@@ -77,7 +77,11 @@ export class PythonWorker {
 
   private async next(): Promise<Message> {
     const line = this.buffered.length > 0 ? this.buffered.shift() : await new Promise<string | undefined>((r) => this.waiting.push(r));
-    if (line === undefined) throw new Error(`python worker (${PYTHON}) exited: ${this.stderr.trim() || 'no output'}`);
+    if (line === undefined) {
+      // The boto3 stand-in maps calls through botocore's API models, which Debian packages.
+      const hint = /No module named '?botocore/.test(this.stderr) ? ' — install python3-botocore (bash scripts/install-deps.sh)' : '';
+      throw new Error(`python worker (${PYTHON}) exited: ${this.stderr.trim() || 'no output'}${hint}`);
+    }
     return JSON.parse(line) as Message;
   }
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Installs the system packages the tests run against, on Debian/Ubuntu:
+# Installs the system packages the main job (simulate) and the tests run against, on Debian/Ubuntu:
 #   openssh-server/client  real sshd and ssh for the repair-script lab
 #   cloud-init, python3-yaml  real cloud-init parses the generated user data
-#   python3-botocore       the AWS SDK's real serializer for the user-data base64 round trip
+#   python3-botocore       botocore API models for the simulator's boto3 stand-in, and the real serializer for the user-data round trip
 #   shellcheck, dash, busybox  the repair script is linted and run under several POSIX shells
 #   util-linux             unshare, for the lab's private mount namespace
 set -euo pipefail
@@ -12,4 +12,4 @@ $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends \
   openssh-server openssh-client cloud-init python3 python3-yaml python3-botocore \
   shellcheck dash busybox util-linux passwd procps >/dev/null
-echo "system test dependencies installed"
+echo "system dependencies installed"
