@@ -5,11 +5,16 @@ const cache = new Map<string, string>();
 
 /**
  * The Python source of an aws:executeScript handler kept in `handlers/<name>.py`, as embedded in a
- * document. Whole-line comments are dropped: they hold the AWS references for readers of the
+ * document, after the sources of the shared `libraries` it uses (also in `handlers/`), so steps
+ * that do the same thing run the same code. Whole-line comments are dropped: they hold the AWS references for readers of the
  * source, and a document may hold at most 64 KB. Tests run the handlers as rendered, so what is
  * tested is what ships.
  */
-export function handlerSource(name: string): string {
+export function handlerSource(name: string, ...libraries: string[]): string {
+  return [...libraries, name].map(fileSource).join('\n');
+}
+
+function fileSource(name: string): string {
   let text = cache.get(name);
   if (text === undefined) {
     const source = readFileSync(join(__dirname, 'handlers', `${name}.py`), 'utf8');

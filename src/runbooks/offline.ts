@@ -1,5 +1,5 @@
 import {
-  AutomationDocument, Branch, Builtin, ChangeInstanceState, Condition, EXECUTE_SCRIPT_MAX_SECONDS, ExecuteAwsApi,
+  AssertAwsResourceProperty, AutomationDocument, Branch, Builtin, ChangeInstanceState, Condition, EXECUTE_SCRIPT_MAX_SECONDS, ExecuteAwsApi,
   ExecuteScript, INSTANCE_ARN, Parameter, WaitForAwsResourceProperty,
 } from '../automation';
 import { buildRepairUserDataTemplate } from '../repair/user-data';
@@ -29,8 +29,10 @@ const PURPOSE = [
   'instance first). The public IPv4 address changes with the stop unless an Elastic IP is attached (output',
   'PublicIpBefore/PublicIpAfter). When a step fails — including a start that fails because of the root volume\'s KMS key —',
   'every undo still runs and the execution ends Failed with the original error; an Auto Scaling member that cannot be',
-  'started again is left in Standby (back in service it would be terminated and replaced). A cancel gets about two minutes: it',
-  'restores only what completes at once and keeps the lock tag when the user data could not be restored.',
+  'started again is left in Standby (back in service it would be terminated and replaced); a start that EC2 turns back to stopped',
+  'fails at once with EC2\'s reason. A cancel gets about two minutes: it force-stops an instance running with the repair user',
+  'data, restores the original, starts it again if it was running, leaves Standby once it runs and removes the lock tag; what',
+  'does not finish in that time is named with the commands to finish it, and the lock tag is then kept.',
 ].join(' ');
 
 /** The offline repair runbook (user-data swap). */
@@ -161,14 +163,48 @@ export function offlineRunbook(): Runbook {
       { actions: ['ec2:ModifyInstanceAttribute'], resources: [INSTANCE_ARN], mutatesInstance: true },
     ],
   }));
-  // A start can fail when the root volume's KMS key cannot be used (the instance returns to
-  // stopped with Client.InternalError: the caller lacks kms:CreateGrant); the failure route then
-  // still restores the user data. https://repost.aws/knowledge-center/kms-iam-ec2-permission
-  const start = guarded(new ChangeInstanceState('StartForRepair', {
-    description: 'Starts the instance so cloud-init runs the repair script; waits for running and the status checks.',
+  // A start can fail when the root volume's KMS key cannot be used: the instance goes pending ->
+  // stopped with StateReason Client.InternalError (the caller lacks kms:CreateGrant), and a step
+  // waiting for running would wait out its timeout. So the start is split: start, wait for running
+  // OR stopped, fail at once when stopped (Finish then names EC2's StateReason), then wait for the
+  // status checks. Every failure still restores the user data.
+  // https://repost.aws/knowledge-center/kms-iam-ec2-permission
+  // https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/troubleshooting-launch.html#troubleshooting-launch-internal
+  // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_StateReason.html
+  const start = guarded(new ExecuteAwsApi('StartForRepair', {
+    description: 'Starts the instance so cloud-init runs the repair script.',
+    service: 'ec2',
+    api: 'StartInstances',
+    params: { InstanceIds: [instanceId] },
+    resources: [INSTANCE_ARN],
+    mutatesInstance: true,
+  }));
+  const instanceState = '$.Reservations[0].Instances[0].State.Name';
+  const waitStart = guarded(new WaitForAwsResourceProperty('WaitForRepairStart', {
+    description: 'Waits until the start has ended: running, or stopped again when EC2 turned it back.',
+    service: 'ec2',
+    api: 'DescribeInstances',
+    params: { InstanceIds: [instanceId] },
+    propertySelector: instanceState,
+    desiredValues: ['running', 'stopped'],
+    // With the two steps below, the 1200 s the single start step used to have.
+    timeoutSeconds: 270,
+  }));
+  const checkStarted = guarded(new AssertAwsResourceProperty('CheckRepairStarted', {
+    description: 'Fails at once when EC2 stopped the instance again instead of running it (e.g. Client.InternalError: the root volume\'s KMS key cannot be used).',
+    service: 'ec2',
+    api: 'DescribeInstances',
+    params: { InstanceIds: [instanceId] },
+    propertySelector: instanceState,
+    desiredValues: ['running'],
+    timeoutSeconds: 30,
+  }));
+  const statusChecks = guarded(new ChangeInstanceState('WaitForStatusChecks', {
+    description: 'Waits for the status checks of the running instance (changes nothing).',
     instanceIds: [instanceId],
     desiredState: 'running',
-    timeoutSeconds: 1200,
+    checkStateOnly: true,
+    timeoutSeconds: 900,
   }));
   const verify = guarded(new ExecuteScript('VerifyRepair', {
     description: 'Reads the script\'s marker line for this execution from the console output.',
@@ -195,7 +231,8 @@ export function offlineRunbook(): Runbook {
     assumeRole: role,
     parameters: [instanceId, userName, mode, strict, recursive, acknowledge, bucket, role],
     steps: [
-      preflight, backup, lock, confirmLock, standbyChoice, enterStandby, waitStandby, stop, forceStop, swap, start, verify,
+      preflight, backup, lock, confirmLock, standbyChoice, enterStandby, waitStandby, stop, forceStop, swap, start, waitStart,
+      checkStarted, statusChecks, verify,
       chain.restore, chain.restart, chain.exitStandby, chain.release, chain.finish, chain.cancel,
     ],
     outputs: [
@@ -212,12 +249,12 @@ export function offlineRunbook(): Runbook {
     document,
     purpose: PURPOSE,
     changes: [
-      { change: `tags the instance ${LOCK_TAG_KEY}=<execution id>`, step: lock.name, undo: 'removed by ReleaseLock on success and failure (only while it holds this execution\'s id) and by CancelCleanup on cancel, unless the user data could not be restored then' },
-      { change: 'puts the instance in Standby in its Auto Scaling group (desired capacity minus one)', step: enterStandby.name, undo: 'ExitStandbyIfEntered returns it to InService (desired capacity plus one) on success and failure, once it runs again (a stopped instance stays in Standby and the execution fails saying so); CancelCleanup requests ExitStandby on cancel when the instance runs' },
-      { change: 'stops the instance (graceful, then forced after 10 minutes)', step: stop.name, undo: 'RestartIfWasRunning starts it again if it was running before, on success and failure; CancelCleanup requests the start on cancel' },
+      { change: `tags the instance ${LOCK_TAG_KEY}=<execution id>`, step: lock.name, undo: 'removed by ReleaseLock on success and failure (only while it holds this execution\'s id) and by CancelCleanup on cancel, unless time ran out before everything was restored (then kept, and the failure names what is left)' },
+      { change: 'puts the instance in Standby in its Auto Scaling group (desired capacity minus one)', step: enterStandby.name, undo: 'ExitStandbyIfEntered returns it to InService (desired capacity plus one) on success and failure, once it runs again (a stopped instance stays in Standby and the execution fails saying so); CancelCleanup requests ExitStandby on cancel once the instance runs' },
+      { change: 'stops the instance (graceful, then forced after 10 minutes)', step: stop.name, undo: 'RestartIfWasRunning starts it again if it was running before, on success and failure; CancelCleanup starts it again on cancel and waits for running within its time' },
       { change: 'stops the instance with Force when the graceful stop timed out', step: forceStop.name, undo: 'as for StopInstance' },
-      { change: 'replaces the user data with the repair MIME document', step: swap.name, undo: 'RestoreUserData writes the original back byte for byte and re-reads it, on success and failure; CancelCleanup restores it on cancel when the instance is stopped' },
-      { change: 'starts the instance with the repair user data', step: start.name, undo: 'RestoreUserData stops it again before restoring the user data' },
+      { change: 'replaces the user data with the repair MIME document', step: swap.name, undo: 'RestoreUserData writes the original back byte for byte and re-reads it, on success and failure; CancelCleanup restores it on cancel, force-stopping the instance first if it runs' },
+      { change: 'starts the instance with the repair user data', step: start.name, undo: 'RestoreUserData stops it again before restoring the user data; CancelCleanup force-stops it on cancel' },
       { change: 'stops the instance (graceful, then forced) when it still runs with the repair user data, so the original can be written back', step: chain.restore.name, undo: 'RestartIfWasRunning starts it again if it was running before the repair' },
     ],
   };

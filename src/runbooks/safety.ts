@@ -80,6 +80,10 @@ export function stepEffects(doc: unknown): Map<string, StepEffects> {
     if (s.action === 'aws:executeScript') {
       const script = String(s.inputs.Script ?? '');
       for (const [call, kind, what] of SCRIPT_CALLS) if (call.test(script)) add(kind, what);
+      // A handler that stops the instance and starts it again (the cancel cleanup: force stop,
+      // restore the user data, start) undoes the stop itself; its stop is no change left for a
+      // later step, and a failure after its stop is reported by the step itself.
+      if (changes.has('stop') && undoes.has('stop')) changes.delete('stop');
       if (writesUserData(s)) {
         const payload = JSON.stringify(s.inputs.InputPayload ?? {});
         add('user-data', backups.some((b) => payload.includes(`{{ ${b}.`)) ? 'undo' : 'change');

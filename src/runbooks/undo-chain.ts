@@ -20,6 +20,12 @@ export interface UndoChainProps {
   readonly toleratedFailures: readonly string[];
 }
 
+/** The shared user-data restore (handlers/put_back_user_data.py) of RestoreUserData and CancelCleanup. */
+const PUT_BACK = 'put_back_user_data';
+/** Timeout of the cancel cleanup: Automation runs the onCancel path for about two minutes. */
+const CANCEL_TIMEOUT_SECONDS = 115;
+/** Seconds the cancel handler works: it stops before its step's timeout so it can report what is left. */
+const CANCEL_BUDGET_SECONDS = 105;
 const DESCRIBE = { actions: ['ec2:DescribeInstances', 'ec2:DescribeInstanceAttribute'], resources: ['*'] };
 /** Attempts of each undo step: all are idempotent, so a retry after a transient error is safe. */
 const UNDO_ATTEMPTS = 2;
@@ -36,15 +42,15 @@ export const AUTO_SCALING_GROUP_ARN = 'arn:${AWS::Partition}:autoscaling:${AWS::
  *
  * `cancel` is the onCancel target: Automation runs the onCancel path for only about two minutes
  * (common step property `onCancel`,
- * https://docs.aws.amazon.com/systems-manager/latest/userguide/automation-actions.html), so it does only the undo that completes at once; see
- * handlers/cancel_cleanup.py for what it cannot do.
+ * https://docs.aws.amazon.com/systems-manager/latest/userguide/automation-actions.html), so it undoes
+ * everything in one step with one time budget; see handlers/cancel_cleanup.py.
  */
 export function undoChain(p: UndoChainProps) {
   const common = { InstanceId: p.instanceId, ExecutionId: Builtin.EXECUTION_ID, LockKey: LOCK_TAG_KEY };
   const restore = new ExecuteScript('RestoreUserData', {
     description: 'Puts the original user data back byte for byte (stopping the instance first if it runs with other user data) and re-reads it to prove it.',
     handler: 'handler',
-    script: handlerSource('restore_user_data'),
+    script: handlerSource('restore_user_data', PUT_BACK),
     inputPayload: { ...common, UserDataBase64: p.userDataBase64, GracefulStopSeconds: 240, ForcedStopSeconds: 270 },
     outputs: {
       UserDataRestored: { selector: '$.Payload.UserDataRestored', type: 'Boolean' },
@@ -108,15 +114,18 @@ export function undoChain(p: UndoChainProps) {
     ],
   });
   const cancel = new ExecuteScript('CancelCleanup', {
-    description: 'On cancel: restores user data if the instance is stopped, restarts it if it was running, leaves Standby and unlocks — only what completes within the cancel time limit.',
+    description: 'On cancel, within one time budget: force-stops an instance running with the repair user data, restores the original, starts it again if it was running, leaves Standby once it runs and unlocks; keeps the lock and fails naming what is left when time runs out.',
     handler: 'handler',
-    script: handlerSource('cancel_cleanup'),
-    inputPayload: { ...common, UserDataBase64: p.userDataBase64, WasRunning: p.wasRunning, StartWaitSeconds: 50, InAutoScalingGroup: p.inAutoScalingGroup, AutoScalingGroupName: p.autoScalingGroupName },
+    script: handlerSource('cancel_cleanup', PUT_BACK),
+    inputPayload: {
+      ...common, UserDataBase64: p.userDataBase64, WasRunning: p.wasRunning, BudgetSeconds: CANCEL_BUDGET_SECONDS,
+      InAutoScalingGroup: p.inAutoScalingGroup, AutoScalingGroupName: p.autoScalingGroupName,
+    },
     outputs: { Summary: { selector: '$.Payload.Summary', type: 'String' } },
-    timeoutSeconds: 100,
+    timeoutSeconds: CANCEL_TIMEOUT_SECONDS,
     permissions: [
       DESCRIBE,
-      { actions: ['ec2:ModifyInstanceAttribute', 'ec2:StartInstances', 'ec2:DeleteTags'], resources: [INSTANCE_ARN], mutatesInstance: true },
+      { actions: ['ec2:StopInstances', 'ec2:ModifyInstanceAttribute', 'ec2:StartInstances', 'ec2:DeleteTags'], resources: [INSTANCE_ARN], mutatesInstance: true },
       { actions: ['autoscaling:DescribeAutoScalingInstances'], resources: ['*'] },
       { actions: ['autoscaling:ExitStandby'], resources: [AUTO_SCALING_GROUP_ARN] },
     ],

@@ -73,7 +73,7 @@ def handler(events, context):
     expect(foreign.serialized).toHaveLength(0);
   });
 
-  test('the cancel cleanup restores a stopped instance at once, but keeps the lock when it cannot restore', () => {
+  test('the cancel cleanup restores a stopped instance and a running one (forced stop), with the same serialized value', () => {
     const original = Buffer.from('original\n');
     const cancel = payload('CancelCleanup', {
       'BackupUserData.UserDataBase64': original.toString('base64'),
@@ -87,7 +87,9 @@ def handler(events, context):
     expect(stopped.world.tags).toEqual({});
 
     const running = runHandler(cancel.script, cancel.events, { state: 'running', userData: REPAIR_USER_DATA, tags: { [LOCK_TAG_KEY]: EXECUTION } });
-    expect(running.world.tags).toEqual({ [LOCK_TAG_KEY]: EXECUTION });
-    expect(running.result?.Summary).toMatch(/NOT restored/);
+    expect(running.world.stops).toEqual([{ Force: true }]);
+    expect(Buffer.from(running.world.userData, 'base64').equals(original)).toBe(true);
+    expect(running.serialized).toEqual(stopped.serialized);
+    expect(running.world).toMatchObject({ state: 'running', tags: {} });
   });
 });

@@ -59,6 +59,12 @@ export interface HandlerWorld {
   userData: Buffer;
   tags: Record<string, string>;
   startFails?: boolean;
+  /** Virtual seconds a graceful stop, a forced stop, a start take (absent: at once). */
+  stopSeconds?: number;
+  forcedStopSeconds?: number;
+  startSeconds?: number;
+  /** Written by the fixture: the Force flag of every StopInstances call. */
+  stops?: { Force: boolean }[];
   asg?: { group: string; lifecycle: string; min?: number; desired?: number };
   executions?: Record<string, unknown>;
   instanceInformation?: Record<string, unknown>[];

@@ -30,6 +30,9 @@ describe('the undo-path check', () => {
     expect([...effects.get('SwapInRepairUserData')!.changes]).toEqual(['user-data']);
     expect([...effects.get('RestoreUserData')!.undoes]).toEqual(['user-data']);
     expect([...effects.get('CancelCleanup')!.undoes].sort()).toEqual(['lock', 'standby', 'stop', 'user-data']);
+    // The cancel cleanup stops the instance and starts it again itself: its stop is no change.
+    expect([...effects.get('CancelCleanup')!.changes]).toEqual([]);
+    expect([...effects.get('RestoreUserData')!.changes]).toEqual(['stop']);
   });
 
   test('a removed onFailure edge is reported with the step and the changes it would leave in effect', () => {

@@ -117,7 +117,7 @@ describe('CancelCleanup', () => {
     expect(Buffer.from(out.world.userData, 'base64').equals(ORIGINAL)).toBe(true);
     expect(out.calls).not.toContain('exit_standby');
     expect(out.world.tags).toEqual({});
-    expect(out.error).toMatch(/^Cancel cleanup incomplete: left in Standby: the instance is stopped; .*Done: user data restored; start requested; lock released\.$/);
+    expect(out.error).toMatch(/^Cancel cleanup incomplete: start: EC2 stopped it again: Client.InternalError: Client error on launch; left in Standby: the instance is stopped; .*Done: user data restored; start requested; lock released\.$/);
   });
 });
 
@@ -128,6 +128,60 @@ describe('CancelCleanup with a start that succeeds', () => {
     expect(out.result).toEqual({ Summary: 'user data restored; start requested; exit from Standby requested; lock released' });
     expect(out.world).toMatchObject({ state: 'running', tags: {}, asg: { lifecycle: 'InService', desired: 2 } });
     expect(out.elapsed).toBeLessThanOrEqual(60);
+  });
+});
+
+describe('CancelCleanup of an instance running or starting with the repair user data', () => {
+  // EC2 timings in virtual seconds: a graceful stop far longer than the cancel window, so only a
+  // forced stop can make it.
+  const timings = { stopSeconds: 600, forcedStopSeconds: 30, startSeconds: 30 };
+  const standby = { group: 'web-asg', lifecycle: 'Standby', desired: 1 };
+  const budget = (): number => Number(((step(doc, 'CancelCleanup').inputs as Obj).InputPayload as Obj).BudgetSeconds);
+
+  test('the budget fits the step timeout, which fits the two-minute cancel window', () => {
+    expect(budget()).toBeLessThan(Number(step(doc, 'CancelCleanup').timeoutSeconds));
+    expect(Number(step(doc, 'CancelCleanup').timeoutSeconds)).toBeLessThanOrEqual(120);
+  });
+
+  test.each(['running', 'pending'])('force-stops a %s instance, restores the user data, starts it, leaves Standby and unlocks within the budget', (state) => {
+    const out = runStep('CancelCleanup', { state, userData: REPAIR_USER_DATA, tags: locked, asg: standby, ...timings });
+    expect(out.error).toBeUndefined();
+    expect(out.world.stops).toEqual([{ Force: true }]);
+    expect(Buffer.from(out.world.userData, 'base64').equals(ORIGINAL)).toBe(true);
+    expect(out.result).toEqual({ Summary: 'user data restored; start requested; exit from Standby requested; lock released' });
+    expect(out.world).toMatchObject({ state: 'running', tags: {}, asg: { lifecycle: 'InService', desired: 2 } });
+    expect(out.elapsed).toBeLessThanOrEqual(budget());
+  });
+
+  test('a stop that does not end in time: the lock and the repair user data stay, and the failure says how to finish', () => {
+    const out = runStep('CancelCleanup', { state: 'running', userData: REPAIR_USER_DATA, tags: locked, asg: standby, ...timings, forcedStopSeconds: 300 });
+    expect(out.world).toMatchObject({ state: 'stopping', tags: locked, asg: standby });
+    expect(Buffer.from(out.world.userData, 'base64').equals(REPAIR_USER_DATA)).toBe(true);
+    expect(out.error).toContain(`the instance did not stop in time and still has the repair user data: run aws ec2 stop-instances --instance-ids ${INSTANCE} --force`);
+    expect(out.error).toContain(`BackupUserData.UserDataBase64 of execution ${EXECUTION}`);
+    expect(out.error).toContain(`aws ec2 delete-tags --resources ${INSTANCE} --tags Key=${LOCK_TAG_KEY}`);
+    expect(out.error).toMatch(/Done: nothing\.$/);
+    expect(out.elapsed).toBeGreaterThanOrEqual(budget() - 5);
+    expect(out.elapsed).toBeLessThanOrEqual(budget() + 5);
+  });
+
+  test('a restart that does not end in time: user data restored, Standby and the lock kept, the failure names both commands', () => {
+    const out = runStep('CancelCleanup', { state: 'running', userData: REPAIR_USER_DATA, tags: locked, asg: standby, ...timings, startSeconds: 300 });
+    expect(Buffer.from(out.world.userData, 'base64').equals(ORIGINAL)).toBe(true);
+    expect(out.world).toMatchObject({ state: 'pending', tags: locked, asg: standby });
+    expect(out.calls).not.toContain('exit_standby');
+    expect(out.error).toContain('the instance is pending, not yet running');
+    expect(out.error).toContain(`aws autoscaling exit-standby --instance-ids ${INSTANCE} --auto-scaling-group-name web-asg`);
+    expect(out.error).toContain(`lock ${LOCK_TAG_KEY}=${EXECUTION} kept`);
+    expect(out.error).toMatch(/Done: user data restored; start requested\.$/);
+    expect(out.elapsed).toBeLessThanOrEqual(budget() + 5);
+  });
+
+  test('a restart EC2 turns back (KMS): user data restored, kept in Standby, unlocked, failing with EC2\'s reason', () => {
+    const out = runStep('CancelCleanup', { state: 'running', userData: REPAIR_USER_DATA, tags: locked, asg: standby, ...timings, startFails: true });
+    expect(Buffer.from(out.world.userData, 'base64').equals(ORIGINAL)).toBe(true);
+    expect(out.world).toMatchObject({ state: 'stopped', tags: {}, asg: standby });
+    expect(out.error).toContain('start: EC2 stopped it again: Client.InternalError: Client error on launch');
   });
 });
 

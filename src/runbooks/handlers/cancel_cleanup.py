@@ -1,71 +1,84 @@
-# Runs when the execution is cancelled after the first change. Automation gives the onCancel path
-# only about two minutes, too little to stop and start an instance, so this step does only what
-# completes at once: restore the user data if the instance is already stopped, start it if it was
-# running and is stopped, leave Standby (only once the instance runs: a group replaces an
-# InService instance that is not running), release the lock. Its waits (at most 50 s for a
-# start, 25 s for EnteringStandby; a cancel needs one or the other) fit the step's 100 s. Each undo is tried even when an
-# earlier one failed; the step fails afterwards naming what failed. When the instance still runs
-# with the repair user data it cannot be restored in time: the lock tag is then KEPT, naming this
-# execution, whose BackupUserData output holds the original; run the repair again after removing
-# the tag, or restore by hand.
-import base64
-import time
-
-import boto3
+# Runs when the execution is cancelled after the first change (put_back_user_data.py is prepended).
+# Automation gives the onCancel path only about two minutes, so everything here shares one budget
+# (BudgetSeconds, below the step's timeout, so the step can still report what it could not do):
+# one step rather than several, so time a phase does not need goes to the next.
+# 1. User data: when it is not the original, stop the instance with Force at once (after waiting
+#    out pending, which cannot be stopped) and write the original back by the same code as
+#    RestoreUserData. Force is the documented way to make a stop finish quickly:
+#    https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Stop_Start.html
+#    https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/TroubleshootingInstancesStopping.html
+# 2. Start it again if it was running before, and wait for running while the budget lasts.
+# 3. Leave Standby only once it runs: a group replaces an InService instance that is not running.
+# 4. Release the lock. The lock is KEPT when the budget ran out before something was restored:
+#    it names this execution, whose BackupUserData output holds the original user data, and keeps
+#    a second repair from taking the repair user data for the original.
+# Each undo is tried even when an earlier one failed; the step fails afterwards naming what is
+# left and the commands to finish it.
 
 
 def handler(events, context):
-    iid, me = events['InstanceId'], events['ExecutionId']
+    iid, me, key = events['InstanceId'], events['ExecutionId'], events['LockKey']
+    end = time.time() + int(events['BudgetSeconds'])
     ec2 = boto3.client('ec2')
-    inst = ec2.describe_instances(InstanceIds=[iid])['Reservations'][0]['Instances'][0]
-    state = inst['State']['Name']
-    holder = {t['Key']: t['Value'] for t in inst.get('Tags', [])}.get(events['LockKey'], '')
+    state, tags, _ = state_of(ec2, iid)
+    holder = tags.get(key, '')
     if holder not in ('', me):
         return {'Summary': 'nothing undone: execution %s holds the lock' % holder}
-    done, failed = [], []
+    done, failed, left = [], [], []
 
     def attempt(what, action):
         try:
-            action()
-            return True
+            return action() is not False
         except Exception as e:
             failed.append('%s: %s' % (what, e))
-            return False
+            return None
 
     original = base64.b64decode(events['UserDataBase64'])
-    now = base64.b64decode(ec2.describe_instance_attribute(InstanceId=iid, Attribute='userData').get('UserData', {}).get('Value', ''))
-    restored = now == original
-    if not restored and state == 'stopped':
-        restored = attempt('restore user data', lambda: ec2.modify_instance_attribute(InstanceId=iid, UserData={'Value': original}))
+    restored = current(ec2, iid) == original
+    if not restored:
+        restored = attempt('restore user data', lambda: put_back(ec2, iid, original, 0, end - time.time()))
         if restored:
             done.append('user data restored')
-    if restored and state == 'stopped' and str(events['WasRunning']).lower() == 'true':
-        if attempt('start', lambda: ec2.start_instances(InstanceIds=[iid])):
+        elif restored is False:
+            left.append('the instance did not stop in time and still has the repair user data: run aws ec2 stop-instances '
+                        '--instance-ids %s --force, then write back the base64 output BackupUserData.UserDataBase64 of '
+                        'execution %s with aws ec2 modify-instance-attribute --instance-id %s --user-data Value=<it> '
+                        '(AWS CLI v2 reads it as base64) and start it if it ran' % (iid, me, iid))
+        state = state_of(ec2, iid)[0]
+    if restored and str(events['WasRunning']).lower() == 'true':
+        state = wait_for(ec2, iid, ('running', 'stopped'), end)
+        if state == 'stopped' and attempt('start', lambda: ec2.start_instances(InstanceIds=[iid])):
             done.append('start requested')
-            # A start usually reaches running well within the cancel window; Standby can be left
-            # only then.
-            end = time.time() + int(events['StartWaitSeconds'])
-            while state != 'running' and time.time() < end:
-                time.sleep(5)
-                state = ec2.describe_instances(InstanceIds=[iid])['Reservations'][0]['Instances'][0]['State']['Name']
+            state = wait_for(ec2, iid, ('running', 'stopped'), end)
+            if state == 'stopped':
+                failed.append('start: EC2 stopped it again: %s' % (state_of(ec2, iid)[2] or 'no reason given'))
+        if state in ('pending', 'stopping'):
+            left.append('the instance is %s, not yet running: once it runs (aws ec2 start-instances --instance-ids %s if it '
+                        'stopped), finish the steps below' % (state, iid))
     if str(events['InAutoScalingGroup']).lower() == 'true':
-        asg = boto3.client('autoscaling')
-        found = asg.describe_auto_scaling_instances(InstanceIds=[iid])['AutoScalingInstances']
-        # Cancelled during EnterStandby: the instance is still EnteringStandby for a moment.
-        end = time.time() + 25
-        while found and found[0]['LifecycleState'] == 'EnteringStandby' and time.time() < end:
-            time.sleep(5)
+        asg, group = boto3.client('autoscaling'), events['AutoScalingGroupName']
+
+        def lifecycle():
             found = asg.describe_auto_scaling_instances(InstanceIds=[iid])['AutoScalingInstances']
-        if found and found[0]['LifecycleState'] == 'Standby':
+            return found[0]['LifecycleState'] if found else 'Detached'
+
+        life = lifecycle()
+        while life == 'EnteringStandby' and time.time() < end:
+            time.sleep(3)
+            life = lifecycle()
+        finish = 'aws autoscaling exit-standby --instance-ids %s --auto-scaling-group-name %s' % (iid, group)
+        if life == 'EnteringStandby':
+            left.append('still entering Standby: once it runs and is in Standby, run ' + finish)
+        elif life == 'Standby':
             if state != 'running':
-                failed.append('left in Standby: the instance is %s; start it, then run aws autoscaling exit-standby' % state)
-            elif attempt('exit Standby', lambda: asg.exit_standby(InstanceIds=[iid], AutoScalingGroupName=events['AutoScalingGroupName'])):
+                failed.append('left in Standby: the instance is %s; start it, then run %s' % (state, finish))
+            elif attempt('exit Standby', lambda: asg.exit_standby(InstanceIds=[iid], AutoScalingGroupName=group)):
                 done.append('exit from Standby requested')
-    if restored:
-        if attempt('release lock', lambda: ec2.delete_tags(Resources=[iid], Tags=[{'Key': events['LockKey'], 'Value': me}])):
+    if restored and not left:
+        if attempt('release lock', lambda: ec2.delete_tags(Resources=[iid], Tags=[{'Key': key, 'Value': me}])):
             done.append('lock released')
     else:
-        done.append('user data NOT restored (instance %s): lock kept; the original is in this execution\'s BackupUserData output' % state)
-    if failed:
-        raise Exception('Cancel cleanup incomplete: %s. Done: %s.' % ('; '.join(failed), '; '.join(done) or 'nothing'))
+        left.append('lock %s=%s kept: remove it last with aws ec2 delete-tags --resources %s --tags Key=%s' % (key, me, iid, key))
+    if failed or left:
+        raise Exception('Cancel cleanup incomplete: %s. Done: %s.' % ('; '.join(failed + left), '; '.join(done) or 'nothing'))
     return {'Summary': '; '.join(done)}
