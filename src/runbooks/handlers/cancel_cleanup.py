@@ -4,8 +4,11 @@
 # one step rather than several, so time a phase does not need goes to the next.
 # 1. User data: when it is not the original, stop the instance with Force at once (after waiting
 #    out pending, which cannot be stopped) and write the original back by the same code as
-#    RestoreUserData. Force is the documented way to make a stop finish quickly:
-#    https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Stop_Start.html
+#    RestoreUserData. A forced stop still tries a graceful OS shutdown first and forces it only
+#    after a timeout (StopInstances, Force); SkipOsShutdown would be faster but risks the file
+#    system's data, so it is not used: when the stop does not finish within the budget, the lock
+#    is kept and the failure names what is left (below).
+#    https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_StopInstances.html
 #    https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/TroubleshootingInstancesStopping.html
 # 2. Start it again if it was running before, and wait for running while the budget lasts.
 # 3. Leave Standby only once it runs: a group replaces an InService instance that is not running.
