@@ -43,10 +43,14 @@ def handler(events, context):
         if restored:
             done.append('user data restored')
         elif restored is False:
+            # AWS CLI v2 takes blob arguments as base64 by default (cli_binary_format base64), so the
+            # saved DescribeInstanceAttribute value is passed as it is; EC2's user-data guide says
+            # the CLI handles the encoding: https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/user-data.html
+            # https://docs.aws.amazon.com/cli/latest/userguide/cli-configure-files.html#cli-config-cli_binary_format
             left.append('the instance did not stop in time and still has the repair user data: run aws ec2 stop-instances '
                         '--instance-ids %s --force, then write back the base64 output BackupUserData.UserDataBase64 of '
                         'execution %s with aws ec2 modify-instance-attribute --instance-id %s --user-data Value=<it> '
-                        '(AWS CLI v2 reads it as base64) and start it if it ran' % (iid, me, iid))
+                        '(AWS CLI v2 with its default cli_binary_format=base64) and start it if it ran' % (iid, me, iid))
         state = state_of(ec2, iid)[0]
     if restored and str(events['WasRunning']).lower() == 'true':
         state = wait_for(ec2, iid, ('running', 'stopped'), end)
