@@ -1,11 +1,11 @@
 import {
   AssertAwsResourceProperty, AutomationDocument, Branch, Builtin, ChangeInstanceState, Condition, EXECUTE_SCRIPT_MAX_SECONDS, ExecuteAwsApi,
-  ExecuteScript, INSTANCE_ARN, Parameter, WaitForAwsResourceProperty,
+  ExecuteScript, INSTANCE_ARN, WaitForAwsResourceProperty,
 } from '../automation';
 import { buildRepairUserDataTemplate } from '../repair/user-data';
 import { handlerSource } from './handler-source';
 import { LOCK_TAG_KEY, takeLock } from './lock';
-import { acknowledgeInstanceStoreParameter, BUCKET_NAME_PATTERN, repairArgs, repairParameters } from './parameters';
+import { acknowledgeInstanceStoreParameter, backupBucketParameter, repairArgs, repairParameters } from './parameters';
 import { Runbook } from './runbook';
 import { AUTO_SCALING_GROUP_ARN, undoChain } from './undo-chain';
 
@@ -40,11 +40,7 @@ export function offlineRunbook(): Runbook {
   const params = repairParameters();
   const { instanceId, userName, mode, strict, recursive, role } = params;
   const acknowledge = acknowledgeInstanceStoreParameter();
-  const bucket = Parameter.string('BackupS3BucketName', {
-    description: '(Optional) S3 bucket (in this account) that receives a durable copy of the original user data before anything changes. Empty: the copy is kept in the execution\'s outputs only.',
-    allowedPattern: BUCKET_NAME_PATTERN,
-    default: '',
-  });
+  const bucket = backupBucketParameter();
 
   const preflight = new ExecuteScript('Preflight', {
     description: 'Checks that the instance can be stopped safely and refuses otherwise; changes nothing.',

@@ -93,6 +93,15 @@ export function acknowledgeInstanceStoreParameter(): Parameter<'Boolean'> {
   });
 }
 
+/** Where the offline repair keeps a durable copy of the original user data. */
+export function backupBucketParameter(): Parameter<'String'> {
+  return Parameter.string('BackupS3BucketName', {
+    description: '(Optional) S3 bucket (in this account) that receives a durable copy of the original user data before anything changes. Empty: the copy is kept in the execution\'s outputs only.',
+    allowedPattern: BUCKET_NAME_PATTERN,
+    default: '',
+  });
+}
+
 /** The parameters both repair runbooks (online and offline) take, declared once. */
 export interface RepairParameters {
   readonly instanceId: Parameter<'String'>;

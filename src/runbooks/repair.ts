@@ -3,7 +3,7 @@ import { handlerSource } from './handler-source';
 import { OFFLINE_RUNBOOK } from './offline';
 import { ONLINE_RUNBOOK } from './online';
 import {
-  acknowledgeInstanceStoreParameter, assumeRoleParameter, INSTANCE_ID_OR_ARN_PATTERN, recursiveParameter, strictParameter,
+  acknowledgeInstanceStoreParameter, assumeRoleParameter, backupBucketParameter, INSTANCE_ID_OR_ARN_PATTERN, recursiveParameter, strictParameter,
   userNameParameter,
 } from './parameters';
 import { Runbook } from './runbook';
@@ -45,6 +45,7 @@ export function repairRunbook(): Runbook {
     default: false,
   });
   const acknowledge = acknowledgeInstanceStoreParameter();
+  const bucket = backupBucketParameter();
 
   const resolve = new ExecuteScript('ResolveTarget', {
     description: 'Extracts the instance id, checks the SSM Agent and picks the online or offline repair.',
@@ -100,7 +101,7 @@ export function repairRunbook(): Runbook {
   const onlineVerdict = verdictOf('OnlineVerdict', online);
   const offline = new ExecuteAutomation('RunOffline', {
     documentName: OFFLINE_RUNBOOK,
-    runtimeParameters: { ...common, AcknowledgeInstanceStoreDataLoss: [acknowledge] },
+    runtimeParameters: { ...common, AcknowledgeInstanceStoreDataLoss: [acknowledge], BackupS3BucketName: [bucket] },
     description: `Runs ${OFFLINE_RUNBOOK}.`,
     timeoutSeconds: OFFLINE_CHILD_TIMEOUT_SECONDS,
   }).onFailure(childFailed);
@@ -115,7 +116,7 @@ export function repairRunbook(): Runbook {
     name: REPAIR_RUNBOOK,
     description: [`# ${REPAIR_RUNBOOK}`, '', PURPOSE].join('\n'),
     assumeRole: role,
-    parameters: [instanceId, userName, mode, strict, recursive, allowOffline, acknowledge, role],
+    parameters: [instanceId, userName, mode, strict, recursive, allowOffline, acknowledge, bucket, role],
     steps: [resolve, choose, online, onlineVerdict, offline, offlineVerdict, childFailed],
     outputs: [resolve.out.Path, onlineVerdict.out.Verdict, offlineVerdict.out.Verdict],
     source: 'src/runbooks/repair.ts',

@@ -44,6 +44,18 @@ describe.each([['RunOnline', ONLINE_RUNBOOK], ['RunOffline', OFFLINE_RUNBOOK]])(
     }
   });
 
+  test('forwards every parameter the child declares, so options set on the orchestrator reach the child', () => {
+    const childParams = Object.keys(params(rendered(child).doc)).sort();
+    expect(Object.keys(inputs().RuntimeParameters).sort()).toEqual(childParams);
+    // InstanceId (an ARN becomes an id) and Mode (Diagnose/Fix become diagnose/fix) pass through
+    // ResolveTarget; every other option is the orchestrator's own parameter, unchanged.
+    expect(inputs().RuntimeParameters.InstanceId).toEqual(['{{ ResolveTarget.InstanceId }}']);
+    expect(inputs().RuntimeParameters.Mode).toEqual(['{{ ResolveTarget.ScriptMode }}']);
+    for (const name of childParams.filter((n) => n !== 'InstanceId' && n !== 'Mode')) {
+      expect([name, name in params(doc), inputs().RuntimeParameters[name]]).toEqual([name, true, [`{{ ${name} }}`]]);
+    }
+  });
+
   test('waits longer than the child\'s steps can take, so the child always finishes its undo', () => {
     const steps = rendered(child).doc.mainSteps as Obj[];
     const untimed = steps.filter((s) => s.timeoutSeconds === undefined && !['aws:executeAwsApi', 'aws:branch'].includes(String(s.action)));
