@@ -97,6 +97,20 @@ function argsLine(v: RepairArgsPlaceholders): string {
   return `${ARGS_LINE_PREFIX}user=${v.user} mode=${v.mode} strict=${v.strict} recursive=${v.recursive} request=${v.request}`;
 }
 
+/**
+ * The args line with placeholders (e.g. `{{ UserName }}`) that Automation fills in at run time;
+ * the script validates the substituted values itself.
+ */
+export function repairArgsLineTemplate(placeholders: RepairArgsPlaceholders): string {
+  for (const [key, value] of Object.entries(placeholders)) {
+    // One line: a line break would end the args line early.
+    if (value === '' || /[\r\n]/.test(value)) {
+      throw new RepairOptionsError(`placeholder for ${key} must be non-empty and on one line: ${JSON.stringify(value)}`);
+    }
+  }
+  return argsLine(placeholders);
+}
+
 /** The `# ec2-ssh-rescue-args:` line for these options; throws {@link RepairOptionsError} on bad input. */
 export function repairArgsLine(opts: RepairOptions): string {
   return argsLine(validated(opts));
@@ -176,14 +190,9 @@ const LONGEST_VALUES: RepairArgsPlaceholders = {
  * accepts, would exceed the EC2 user-data limit.
  */
 export function buildRepairUserDataTemplate(placeholders: RepairArgsPlaceholders): string {
-  for (const [key, value] of Object.entries(placeholders)) {
-    // One line of the cloud-config part: a line break would end the args line early.
-    if (value === '' || /[\r\n]/.test(value)) {
-      throw new RepairOptionsError(`placeholder for ${key} must be non-empty and on one line: ${JSON.stringify(value)}`);
-    }
-  }
+  const line = repairArgsLineTemplate(placeholders);
   checkSize(assemble(argsLine(LONGEST_VALUES)), 'repair user data with the longest argument values');
-  const text = assemble(argsLine(placeholders));
+  const text = assemble(line);
   checkSize(text, 'repair user-data template');
   return text;
 }

@@ -1,4 +1,4 @@
-import { ARGS_LINE_PREFIX, RepairArgsPlaceholders, repairScriptText } from '../repair/user-data';
+import { RepairArgsPlaceholders, repairArgsLineTemplate, repairScriptText } from '../repair/user-data';
 
 /** Quoted-heredoc delimiters; the script and the args line must not contain them as a line. */
 export const SCRIPT_DELIMITER = 'EOF_EC2_SSH_RESCUE_SCRIPT';
@@ -21,7 +21,7 @@ export function repairCommand(args: RepairArgsPlaceholders): string {
   const script = repairScriptText();
   if (!script.endsWith('\n')) throw new Error('the repair script must end with a newline to travel byte for byte in a heredoc');
   if (script.split('\n').includes(SCRIPT_DELIMITER)) throw new Error(`the repair script contains the heredoc delimiter line ${SCRIPT_DELIMITER}`);
-  const argsLine = `${ARGS_LINE_PREFIX}user=${args.user} mode=${args.mode} strict=${args.strict} recursive=${args.recursive} request=${args.request}`;
+  const argsLine = repairArgsLineTemplate(args);
   return [
     'set -u',
     'd=$(mktemp -d) || exit 1',
