@@ -9,7 +9,9 @@ export const EXECUTE_SCRIPT_MAX_SECONDS = 600;
 /** Properties of an aws:executeScript step. */
 export interface ExecuteScriptProps<O extends OutputSpecs> extends StepOptions {
   /**
-   * Python runtime. AWS lists the supported runtimes on the action page.
+   * Python runtime. AWS's action page retired python3.6-3.8 (no new runbooks from 2024-12-04) and
+   * recommends python3.11:
+   * https://docs.aws.amazon.com/systems-manager/latest/userguide/automation-action-executeScript.html
    * @default 'python3.11'
    */
   readonly runtime?: string;
