@@ -192,3 +192,18 @@ scenario_userdata() {
   EC2_SSH_RESCUE_USER_DATA=$LAB_USERDATA_HOSTILE run_script "$d" hostile "$sh"
   unset EC2_SSH_RESCUE_USER_DATA EC2_SSH_RESCUE_STATE_DIR
 }
+
+# The online runbook's Run Command program as rendered (LAB_ONLINE_COMMAND, with its {{ }}
+# already filled in as Automation fills them), run the way AWS-RunShellScript runs its
+# commands: written to a file and run by the shell. The user's home and key are broken first.
+scenario_online() {
+  local d=$1 sh=$2 rc=0
+  mkuser online-user; chmod 0777 /home/online-user; chmod 0666 /home/online-user/.ssh/authorized_keys
+  login online-user >"$d/login.before"
+  snapshot_outside /home/online-user >"$d/outside.before"
+  # shellcheck disable=SC2086 # SHELL may be "busybox ash"
+  $sh "$LAB_ONLINE_COMMAND" >"$d/command.out" 2>"$d/command.err" || rc=$?
+  echo "$rc" >"$d/command.rc"
+  login online-user >"$d/login.after"
+  snapshot_outside /home/online-user >"$d/outside.after"
+}
