@@ -1,0 +1,60 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { OFFLINE_RUNBOOK } from '../../src/runbooks/offline';
+import { describeWithTools, observed, REPO, runLab, SCRIPT } from '../repair/lab-harness';
+import { rendered, step, substitute } from './rendered';
+
+// GIVEN the user data the offline runbook writes, taken from the rendered SwapInRepairUserData
+// step and filled in the way Automation fills its {{ }} references at run time.
+const REQUEST = '5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d';
+function renderedUserData(user: string): string {
+  const inputs = step(rendered(OFFLINE_RUNBOOK).doc, 'SwapInRepairUserData').inputs as { InputPayload: { RepairUserData: string } };
+  return substitute(inputs.InputPayload.RepairUserData, {
+    UserName: user, Mode: 'fix', Strict: 'false', Recursive: 'false', 'automation:EXECUTION_ID': REQUEST,
+  });
+}
+
+describeWithTools('the offline runbook\'s user data through real cloud-init and a real sshd', ['cloud-init', 'sshd', 'ssh', 'unshare', 'useradd', 'dash'], () => {
+  const work = mkdtempSync(join(tmpdir(), 'ec2-ssh-rescue-offline-'));
+  const userData = join(work, 'user-data.txt');
+  const hostile = join(work, 'hostile-user-data.txt');
+  const pwned = join(work, 'pwned');
+  let parts: { type: string; written?: string; config?: unknown }[] = [];
+  let out = '';
+
+  beforeAll(async () => {
+    writeFileSync(userData, renderedUserData('ud-user'));
+    // The UserName pattern refuses this before any step runs; the script must refuse it too.
+    writeFileSync(hostile, renderedUserData(`x;touch\${IFS}${pwned}`));
+    parts = JSON.parse(
+      execFileSync('/usr/bin/python3', [join(REPO, 'test/repair/lab/cloud_init_parts.py'), userData, join(work, 'cloud')], { encoding: 'utf8' }),
+    ) as typeof parts;
+    const shell = parts.find((p) => p.type === 'text/x-shellscript');
+    out = await runLab(['userdata:dash'], { LAB_SCRIPT: shell?.written ?? '/nonexistent', LAB_USERDATA: userData, LAB_USERDATA_HOSTILE: hostile });
+  }, 120_000);
+  afterAll(() => {
+    if (out !== '') rmSync(out, { recursive: true, force: true });
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  test('cloud-init finds [scripts-user, always] and the repair script byte for byte', () => {
+    expect(parts.map((p) => p.type)).toEqual(['text/cloud-config', 'text/x-shellscript']);
+    expect(parts[0].config).toEqual({ cloud_final_modules: [['scripts-user', 'always']] });
+    expect(readFileSync(parts[1].written as string)).toEqual(readFileSync(SCRIPT));
+  });
+
+  test('at boot it repairs the login and leaves the marker VerifyRepair looks for', () => {
+    const d = join(out, 'userdata');
+    expect([observed(d, 'login.before'), observed(d, 'login.after')]).toEqual(['255', '0']);
+    expect(observed(d, 'console')).toMatch(new RegExp(`^ec2-ssh-rescue: request=${REQUEST} verdict=fixed user=ud-user actions=[1-9]`, 'm'));
+    expect(observed(d, 'outside.after')).toBe(observed(d, 'outside.before'));
+  });
+
+  test('a hostile user name that got past the pattern is still refused on the instance', () => {
+    const d = join(out, 'userdata');
+    expect(observed(d, 'hostile.rc')).toBe('2');
+    expect(existsSync(pwned)).toBe(false);
+  });
+});
