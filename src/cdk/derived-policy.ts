@@ -1,5 +1,6 @@
 import { Fn } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { mergePermissions, Permission } from '../automation';
 import { RunbookCatalog } from './runbook-catalog';
 
 /** A tag the automation role requires on an instance before it may change it. */
@@ -35,7 +36,7 @@ const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u;
  */
 export function derivedStatements(catalog: RunbookCatalog, tag?: InstanceTagCondition): iam.PolicyStatement[] {
   if (tag !== undefined) checkTag(tag, catalog);
-  const groups = new Map<string, { actions: Set<string>; resources: string[]; mutates: boolean }>();
+  const checked: Permission[] = [];
   for (const { document, permission } of catalog.permissions()) {
     for (const action of permission.actions) {
       checkAction(document, action);
@@ -43,20 +44,15 @@ export function derivedStatements(catalog: RunbookCatalog, tag?: InstanceTagCond
       if (mutates && permission.resources.includes('*')) {
         throw new Error(`SshRescueAutomationRole: ${document} declares ${action} on every resource — declare it on instance ARNs (INSTANCE_ARN) so it can be restricted`);
       }
-      const resources = [...new Set(permission.resources)].sort();
-      const key = JSON.stringify([resources, mutates]);
-      const group = groups.get(key) ?? { actions: new Set<string>(), resources, mutates };
-      group.actions.add(action);
-      groups.set(key, group);
+      checked.push({ actions: [action], resources: permission.resources, mutatesInstance: mutates });
     }
   }
-  return [...groups.values()]
-    .sort((a, b) => JSON.stringify([a.resources, a.mutates]).localeCompare(JSON.stringify([b.resources, b.mutates])))
-    .map((g) => new iam.PolicyStatement({
-      actions: [...g.actions].sort(),
-      resources: g.resources.map(resolveArn),
-      conditions: g.mutates && tag !== undefined ? { StringEquals: { [`aws:ResourceTag/${tag.key}`]: tag.value } } : undefined,
-    }));
+  // The builder's own merge: one statement per resource set and instance flag, sorted for a stable template.
+  return mergePermissions(checked).map((p) => new iam.PolicyStatement({
+    actions: [...p.actions],
+    resources: p.resources.map(resolveArn),
+    conditions: p.mutatesInstance === true && tag !== undefined ? { StringEquals: { [`aws:ResourceTag/${tag.key}`]: tag.value } } : undefined,
+  }));
 }
 
 /** `*` stays as is; ARN patterns use CloudFormation Fn::Sub pseudo parameters. */
