@@ -60,6 +60,9 @@ Match User nested
 EOF
 export SSHD=/usr/sbin/sshd SSHD_CONFIG=$WORK/sshd_config
 /usr/sbin/sshd -f "$SSHD_CONFIG" -E "$WORK/sshd.log"
+# The daemon writes its pid file after it has bound the port, which may come after the parent
+# returns on a busy machine: wait for it (bounded), so logins never race the listener.
+for _ in $(seq 100); do [ -s "$WORK/sshd.pid" ] && break; sleep 0.1; done
 SSHD_PID=$(cat "$WORK/sshd.pid")
 trap 'kill "$SSHD_PID" 2>/dev/null || true' EXIT
 
