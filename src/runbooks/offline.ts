@@ -4,7 +4,7 @@ import {
 } from '../automation';
 import { buildRepairUserDataTemplate } from '../repair/user-data';
 import { handlerSource } from './handler-source';
-import { LOCK_TAG_KEY, takeLock } from './lock';
+import { LOCK_PARAMETER_PREFIX, releaseLock, takeLock } from './lock';
 import { acknowledgeInstanceStoreParameter, backupBucketParameter, repairArgs, repairParameters } from './parameters';
 import { Runbook } from './runbook';
 import { AUTO_SCALING_GROUP_ARN, undoChain } from './undo-chain';
@@ -31,8 +31,8 @@ const PURPOSE = [
   'every undo still runs and the execution ends Failed with the original error; an Auto Scaling member that cannot be',
   'started again is left in Standby (back in service it would be terminated and replaced); a start that EC2 turns back to stopped',
   'fails at once with EC2\'s reason. A cancel gets about two minutes: it force-stops an instance running with the repair user',
-  'data, restores the original, starts it again if it was running, leaves Standby once it runs and removes the lock tag; what',
-  'does not finish in that time is named with the commands to finish it, and the lock tag is then kept.',
+  'data, restores the original, starts it again if it was running, leaves Standby once it runs and releases the lock; what',
+  'does not finish in that time is named with the commands to finish it, and the lock is then kept.',
 ].join(' ');
 
 /** The offline repair runbook (user-data swap). */
@@ -42,11 +42,17 @@ export function offlineRunbook(): Runbook {
   const acknowledge = acknowledgeInstanceStoreParameter();
   const bucket = backupBucketParameter();
 
-  const preflight = new ExecuteScript('Preflight', {
+  // The lock comes first, so everything the preflight and the backup read is read while no other
+  // execution can change the instance. Until the first change a failure or cancel only releases it.
+  const unlock = releaseLock('Unlock', instanceId.ref);
+  const beforeChange = <S extends { onFailure: (t: typeof unlock) => S; onCancel: (t: typeof unlock) => S }>(s: S): S =>
+    s.onFailure(unlock).onCancel(unlock);
+  const lock = beforeChange(takeLock('TakeLock', instanceId.ref));
+  const preflight = beforeChange(new ExecuteScript('Preflight', {
     description: 'Checks that the instance can be stopped safely and refuses otherwise; changes nothing.',
     handler: 'handler',
     script: handlerSource('preflight'),
-    inputPayload: { InstanceId: instanceId, AcknowledgeInstanceStoreDataLoss: acknowledge, LockKey: LOCK_TAG_KEY },
+    inputPayload: { InstanceId: instanceId, AcknowledgeInstanceStoreDataLoss: acknowledge },
     outputs: {
       WasRunning: { selector: '$.Payload.WasRunning', type: 'Boolean' },
       InAutoScalingGroup: { selector: '$.Payload.InAutoScalingGroup', type: 'Boolean' },
@@ -59,8 +65,8 @@ export function offlineRunbook(): Runbook {
       { actions: ['ec2:DescribeInstances', 'ec2:DescribeInstanceAttribute', 'ec2:DescribeInstanceTypes', 'ec2:DescribeSpotInstanceRequests'], resources: ['*'] },
       { actions: ['autoscaling:DescribeAutoScalingInstances', 'autoscaling:DescribeAutoScalingGroups'], resources: ['*'] },
     ],
-  });
-  const backup = new ExecuteScript('BackupUserData', {
+  }));
+  const backup = beforeChange(new ExecuteScript('BackupUserData', {
     description: 'Saves the original user data (base64, as DescribeInstanceAttribute returns it) before the first change, and optionally to S3.',
     handler: 'handler',
     script: handlerSource('backup_user_data'),
@@ -75,7 +81,7 @@ export function offlineRunbook(): Runbook {
       { actions: ['ec2:DescribeInstanceAttribute'], resources: ['*'] },
       { actions: ['s3:PutObject'], resources: ['arn:${AWS::Partition}:s3:::*/ec2-ssh-rescue/*'] },
     ],
-  });
+  }));
 
   const chain = undoChain({
     instanceId: instanceId.ref,
@@ -90,15 +96,6 @@ export function offlineRunbook(): Runbook {
   const guarded = <S extends { onFailure: (t: typeof chain.restore) => S; onCancel: (t: typeof chain.cancel) => S }>(s: S): S =>
     s.onFailure(chain.restore).onCancel(chain.cancel);
 
-  const lock = guarded(takeLock('TakeLock', instanceId.ref));
-  const confirmLock = guarded(new ExecuteScript('ConfirmLock', {
-    description: 'Re-reads the lock tag after a pause; fails if another execution overwrote it.',
-    handler: 'handler',
-    script: handlerSource('confirm_lock'),
-    inputPayload: { InstanceId: instanceId, ExecutionId: Builtin.EXECUTION_ID, LockKey: LOCK_TAG_KEY, SettleSeconds: 10 },
-    timeoutSeconds: 60,
-    permissions: [{ actions: ['ec2:DescribeTags'], resources: ['*'] }],
-  }));
   const stop = guarded(new ChangeInstanceState('StopInstance', {
     description: 'Stops the instance gracefully (nothing happens if it is already stopped).',
     instanceIds: [instanceId],
@@ -227,9 +224,9 @@ export function offlineRunbook(): Runbook {
     assumeRole: role,
     parameters: [instanceId, userName, mode, strict, recursive, acknowledge, bucket, role],
     steps: [
-      preflight, backup, lock, confirmLock, standbyChoice, enterStandby, waitStandby, stop, forceStop, swap, start, waitStart,
+      lock, preflight, backup, standbyChoice, enterStandby, waitStandby, stop, forceStop, swap, start, waitStart,
       checkStarted, statusChecks, verify,
-      chain.restore, chain.restart, chain.exitStandby, chain.release, chain.finish, chain.cancel,
+      chain.restore, chain.restart, chain.exitStandby, chain.release, unlock.onFailure(chain.finish).next(chain.finish), chain.finish, chain.cancel,
     ],
     outputs: [
       chain.finish.out.Verdict,
@@ -245,7 +242,7 @@ export function offlineRunbook(): Runbook {
     document,
     purpose: PURPOSE,
     changes: [
-      { change: `tags the instance ${LOCK_TAG_KEY}=<execution id>`, step: lock.name, undo: 'removed by ReleaseLock on success and failure (only while it holds this execution\'s id) and by CancelCleanup on cancel, unless time ran out before everything was restored (then kept, and the failure names what is left)' },
+      { change: `creates the lock parameter ${LOCK_PARAMETER_PREFIX}<instance id> holding the execution id (refuses, changing nothing, when another running execution holds it; recovers a lock whose holder has ended)`, step: lock.name, undo: 'removed by Unlock when the preflight or the backup fails or is cancelled, by ReleaseLock on success and failure, and by CancelCleanup on cancel — only while it holds this execution\'s id; kept, marked "kept", when something is still in effect (the failure names it)' },
       { change: 'puts the instance in Standby in its Auto Scaling group (desired capacity minus one)', step: enterStandby.name, undo: 'ExitStandbyIfEntered returns it to InService (desired capacity plus one) on success and failure, once it runs again (a stopped instance stays in Standby and the execution fails saying so); CancelCleanup requests ExitStandby on cancel once the instance runs' },
       { change: 'stops the instance (graceful, then forced after 10 minutes)', step: stop.name, undo: 'RestartIfWasRunning starts it again if it was running before, on success and failure; CancelCleanup starts it again on cancel and waits for running within its time' },
       { change: 'stops the instance with Force when the graceful stop timed out', step: forceStop.name, undo: 'as for StopInstance' },

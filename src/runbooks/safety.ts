@@ -42,6 +42,10 @@ const SCRIPT_CALLS: readonly [RegExp, ChangeKind, 'change' | 'undo'][] = [
   [/\.exit_standby\(/, 'standby', 'undo'],
   [/\.create_tags\(/, 'lock', 'change'],
   [/\.delete_tags\(/, 'lock', 'undo'],
+  // The lock parameter (lock.ts): created by a put_parameter that may not overwrite, removed with
+  // delete_parameter (an overwriting put only marks a lock already held as kept).
+  [/\.put_parameter\([^)]*Overwrite=False/, 'lock', 'change'],
+  [/\.delete_parameter\(/, 'lock', 'undo'],
 ];
 const API_CALLS: Readonly<Record<string, readonly [ChangeKind, 'change' | 'undo']>> = {
   'ec2.StopInstances': ['stop', 'change'],

@@ -1,6 +1,6 @@
 import { Builtin, EXECUTE_SCRIPT_MAX_SECONDS, ExecuteScript, INSTANCE_ARN, Ref } from '../automation';
 import { handlerSource } from './handler-source';
-import { LOCK_TAG_KEY, releaseLock } from './lock';
+import { LOCK_PARAMETER_ARN, lockParameter, releaseLock } from './lock';
 
 /** Facts the undo steps need, all produced by steps that run before the first change. */
 export interface UndoChainProps {
@@ -46,7 +46,7 @@ export const AUTO_SCALING_GROUP_ARN = 'arn:${AWS::Partition}:autoscaling:${AWS::
  * everything in one step with one time budget; see handlers/cancel_cleanup.py.
  */
 export function undoChain(p: UndoChainProps) {
-  const common = { InstanceId: p.instanceId, ExecutionId: Builtin.EXECUTION_ID, LockKey: LOCK_TAG_KEY };
+  const common = { InstanceId: p.instanceId, ExecutionId: Builtin.EXECUTION_ID };
   const restore = new ExecuteScript('RestoreUserData', {
     description: 'Puts the original user data back byte for byte (stopping the instance first if it runs with other user data) and re-reads it to prove it.',
     handler: 'handler',
@@ -90,7 +90,7 @@ export function undoChain(p: UndoChainProps) {
       { actions: ['autoscaling:ExitStandby'], resources: [AUTO_SCALING_GROUP_ARN] },
     ],
   });
-  const release = releaseLock('ReleaseLock', p.instanceId).with({ maxAttempts: UNDO_ATTEMPTS });
+  const release = releaseLock('ReleaseLock', p.instanceId);
   const finish = new ExecuteScript('Finish', {
     description: 'Ends the execution: Failed with the original error if any step failed, Failed if the repair script could not repair, Success otherwise.',
     handler: 'handler',
@@ -118,14 +118,15 @@ export function undoChain(p: UndoChainProps) {
     handler: 'handler',
     script: handlerSource('cancel_cleanup', PUT_BACK),
     inputPayload: {
-      ...common, UserDataBase64: p.userDataBase64, WasRunning: p.wasRunning, BudgetSeconds: CANCEL_BUDGET_SECONDS,
+      ...common, LockParameter: lockParameter(p.instanceId), UserDataBase64: p.userDataBase64, WasRunning: p.wasRunning, BudgetSeconds: CANCEL_BUDGET_SECONDS,
       InAutoScalingGroup: p.inAutoScalingGroup, AutoScalingGroupName: p.autoScalingGroupName,
     },
     outputs: { Summary: { selector: '$.Payload.Summary', type: 'String' } },
     timeoutSeconds: CANCEL_TIMEOUT_SECONDS,
     permissions: [
       DESCRIBE,
-      { actions: ['ec2:StopInstances', 'ec2:ModifyInstanceAttribute', 'ec2:StartInstances', 'ec2:DeleteTags'], resources: [INSTANCE_ARN], mutatesInstance: true },
+      { actions: ['ec2:StopInstances', 'ec2:ModifyInstanceAttribute', 'ec2:StartInstances'], resources: [INSTANCE_ARN], mutatesInstance: true },
+      { actions: ['ssm:GetParameter', 'ssm:PutParameter', 'ssm:DeleteParameter'], resources: [LOCK_PARAMETER_ARN] },
       { actions: ['autoscaling:DescribeAutoScalingInstances'], resources: ['*'] },
       { actions: ['autoscaling:ExitStandby'], resources: [AUTO_SCALING_GROUP_ARN] },
     ],

@@ -1,6 +1,6 @@
 import { FaultKind } from './faults';
 import { AutomationExecution } from './interpreter/execution-types';
-import { LOCK_TAG_KEY, Scenario } from './scenarios';
+import { LOCK_PARAMETER_PREFIX, LOCK_RECOVERY_PREFIX, LOCK_TAG_KEY, Scenario } from './scenarios';
 import { World } from './world/world';
 
 /** What must be the same after a run as before it. */
@@ -9,6 +9,10 @@ export interface Snapshot {
   readonly state: string;
   readonly userData: Buffer;
   readonly lockTag?: string;
+  /** Value of the lock parameter, if any. */
+  readonly lockParameter?: string;
+  /** The lock's holder had ended (a stale lock, which a run may recover and release). */
+  readonly lockStale: boolean;
   readonly asg?: { readonly group: string; readonly lifecycle: string; readonly desired: number };
   readonly sshBroken: boolean;
 }
@@ -21,6 +25,20 @@ export interface Violation {
 /** Time given to the world after an execution ends, so a stopped InService instance meets its health check. */
 export const SETTLE_MS = 30 * 60 * 1000;
 
+function lockValue(world: World, instanceId: string): string | undefined {
+  return world.ssm.parameterStore.parameters.get(`${LOCK_PARAMETER_PREFIX}${instanceId}`)?.value;
+}
+
+function isStale(world: World, value: string | undefined): boolean {
+  if (value === undefined) return false;
+  try {
+    const r = world.ssm.operations.GetAutomationExecution({ AutomationExecutionId: value.split('|')[0] }) as { AutomationExecution: { AutomationExecutionStatus: string } };
+    return !['Pending', 'InProgress', 'Waiting', 'Cancelling'].includes(r.AutomationExecution.AutomationExecutionStatus) && !value.includes('|kept');
+  } catch {
+    return false;
+  }
+}
+
 export function snapshot(world: World, instanceId: string): Snapshot {
   const i = world.ec2.instances.get(instanceId);
   if (!i) throw new Error(`no instance ${instanceId} in the world`);
@@ -30,6 +48,8 @@ export function snapshot(world: World, instanceId: string): Snapshot {
     state: i.state,
     userData: Buffer.from(i.userData),
     lockTag: i.tags.get(LOCK_TAG_KEY),
+    lockParameter: lockValue(world, instanceId),
+    lockStale: isStale(world, lockValue(world, instanceId)),
     asg: m ? { group: m.group, lifecycle: m.lifecycle, desired: m.desired } : undefined,
     sshBroken: i.ssh.broken,
   };
@@ -72,6 +92,13 @@ export function checkInvariants(before: Snapshot, world: World, execution: Autom
   }
   const lock = i.tags.get(LOCK_TAG_KEY);
   if (lock !== before.lockTag) v.push({ invariant: 'lock-restored', detail: `lock tag is ${lock ?? 'absent'}, was ${before.lockTag ?? 'absent'}` });
+  // The lock parameter as before; a stale lock (its holder had ended) may have been recovered and released.
+  const param = lockValue(world, before.instanceId);
+  if (param !== before.lockParameter && !(before.lockStale && param === undefined)) {
+    v.push({ invariant: 'lock-restored', detail: `lock parameter is ${param ?? 'absent'}, was ${before.lockParameter ?? 'absent'}` });
+  }
+  const claims = [...world.ssm.parameterStore.parameters.keys()].filter((n) => n.startsWith(LOCK_RECOVERY_PREFIX));
+  if (claims.length > 0) v.push({ invariant: 'lock-restored', detail: `recovery claim ${claims.join(', ')} left behind` });
   if (status === 'Success' && before.sshBroken && i.ssh.broken) v.push({ invariant: 'honest-status', detail: 'Success but sshd still refuses the key' });
   if (fault === 'cancel' && cancelledTopLevel && status !== 'Cancelled') v.push({ invariant: 'honest-status', detail: `cancelled during a step, status ${status}` });
   return v;

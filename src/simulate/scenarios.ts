@@ -5,8 +5,19 @@ import { USER_DATA_LIMIT } from './world/ec2';
 import { Instance, InstanceSpec } from './world/instance';
 import { World, WorldOptions } from './world/world';
 
-/** Tag the runbooks use to lock an instance during a repair. */
+/** Tag the 0.1 runbooks used to lock an instance during a repair (kept to check they leave none). */
 export const LOCK_TAG_KEY = 'ec2-ssh-rescue:lock';
+/** Parameter Store path of the runbooks' per-instance lock (value: the holder's execution id). */
+export const LOCK_PARAMETER_PREFIX = '/ec2-ssh-rescue/lock/';
+/** Parameters under this path exist only while a stale lock is being recovered. */
+export const LOCK_RECOVERY_PREFIX = '/ec2-ssh-rescue/lock-recovery/';
+
+/** A lock another execution left on the instance, and that execution's status. */
+export interface LockSpec {
+  readonly holder: string;
+  /** AutomationExecutionStatus of the holder as GetAutomationExecution reports it. */
+  readonly holderStatus: string;
+}
 
 /** The world a runbook is run against, and what a correct runbook should achieve there. */
 export interface Scenario {
@@ -15,6 +26,8 @@ export interface Scenario {
   readonly instance: InstanceSpec;
   /** Auto Scaling group holding the instance. @default none */
   readonly group?: Omit<GroupSpec, 'name'>;
+  /** A lock parameter (and a tag, as the 0.1 runbooks used) another execution holds. @default none */
+  readonly lock?: LockSpec;
   /**
    * Without faults, a correct runbook repairs the instance (`repaired`) or refuses and changes
    * nothing (`refused`).
@@ -46,7 +59,8 @@ export const SCENARIOS: readonly Scenario[] = [
   { name: 'kms-start-failure', description: 'agent offline, start fails with Client.InternalError (KMS)', instance: { ...offline, startFails: true, userData: ORIGINAL_USER_DATA }, expect: 'refused' },
   { name: 'empty-user-data', description: 'agent offline, no original user data', instance: { ...offline }, expect: 'repaired' },
   { name: 'user-data-16k', description: 'agent offline, 16 KB of original binary user data', instance: { ...offline, userData: userData16k() }, expect: 'repaired' },
-  { name: 'already-locked', description: 'another repair holds the lock tag', instance: { userData: ORIGINAL_USER_DATA, tags: { [LOCK_TAG_KEY]: 'another-execution' } }, expect: 'refused' },
+  { name: 'already-locked', description: 'another running repair holds the lock', instance: { userData: ORIGINAL_USER_DATA, tags: { [LOCK_TAG_KEY]: 'another-execution' } }, lock: { holder: '6f1e2d3c-4b5a-4969-8877-665544332211', holderStatus: 'InProgress' }, expect: 'refused' },
+  { name: 'stale-lock', description: 'agent offline, a lock left by an execution that failed without releasing it', instance: { ...offline, userData: ORIGINAL_USER_DATA }, lock: { holder: '0a1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d', holderStatus: 'Failed' }, expect: 'repaired' },
 ];
 
 export function findScenario(name: string): Scenario {
@@ -60,6 +74,11 @@ export function buildWorld(scenario: Scenario, options: WorldOptions = {}): { wo
   const world = new World(options);
   const instance = world.ec2.add({ instanceId: 'i-0123456789abcdef0', ...scenario.instance });
   if (scenario.group) world.autoscaling.addGroup({ name: 'web-asg', ...scenario.group }, instance);
+  const lock = scenario.lock;
+  if (lock) {
+    world.ssm.parameterStore.seed(`${LOCK_PARAMETER_PREFIX}${instance.instanceId}`, lock.holder);
+    world.ssm.registerExecution(lock.holder, () => ({ AutomationExecutionId: lock.holder, DocumentName: 'EC2SSHRescue-FixAccessOffline', AutomationExecutionStatus: lock.holderStatus, StepExecutions: [], Outputs: {} }));
+  }
   return { world, instance };
 }
 

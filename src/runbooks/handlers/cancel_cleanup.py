@@ -12,21 +12,18 @@
 #    https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/TroubleshootingInstancesStopping.html
 # 2. Start it again if it was running before, and wait for running while the budget lasts.
 # 3. Leave Standby only once it runs: a group replaces an InService instance that is not running.
-# 4. Release the lock. The lock is KEPT when the budget ran out before something was restored:
-#    it names this execution, whose BackupUserData output holds the original user data, and keeps
-#    a second repair from taking the repair user data for the original.
-# Each undo is tried even when an earlier one failed; the step fails afterwards naming what is
-# left and the commands to finish it.
+# 4. Release the lock. The lock is KEPT, marked "<id>|kept: ..." (take_lock.py never recovers a
+#    kept lock), when something is still in effect: it names this execution, whose BackupUserData
+#    output holds the original user data, and keeps a second repair from taking the repair user
+#    data for the original.
+# Each undo is tried even when an earlier one failed — a failed read included — and the step
+# fails afterwards naming what is left and the commands to finish it.
 
 
 def handler(events, context):
-    iid, me, key = events['InstanceId'], events['ExecutionId'], events['LockKey']
+    iid, me, lock = events['InstanceId'], events['ExecutionId'], events['LockParameter']
     end = time.time() + int(events['BudgetSeconds'])
-    ec2 = boto3.client('ec2')
-    state, tags, _ = state_of(ec2, iid)
-    holder = tags.get(key, '')
-    if holder not in ('', me):
-        return {'Summary': 'nothing undone: execution %s holds the lock' % holder}
+    ec2, ssm = boto3.client('ec2'), boto3.client('ssm')
     done, failed, left = [], [], []
 
     def attempt(what, action):
@@ -37,55 +34,84 @@ def handler(events, context):
             return None
 
     original = base64.b64decode(events['UserDataBase64'])
-    restored = current(ec2, iid) == original
+    restored = attempt('read user data', lambda: current(ec2, iid) == original) or False
     if not restored:
         restored = attempt('restore user data', lambda: put_back(ec2, iid, original, 0, end - time.time()))
         if restored:
             done.append('user data restored')
-        elif restored is False:
+        else:
             # AWS CLI v2 takes blob arguments as base64 by default (cli_binary_format base64), so the
             # saved DescribeInstanceAttribute value is passed as it is; EC2's user-data guide says
             # the CLI handles the encoding: https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/user-data.html
             # https://docs.aws.amazon.com/cli/latest/userguide/cli-configure-files.html#cli-config-cli_binary_format
-            left.append('the instance did not stop in time and still has the repair user data: run aws ec2 stop-instances '
+            left.append('the repair user data may still be in place: run aws ec2 stop-instances '
                         '--instance-ids %s --force, then write back the base64 output BackupUserData.UserDataBase64 of '
                         'execution %s with aws ec2 modify-instance-attribute --instance-id %s --user-data Value=<it> '
                         '(AWS CLI v2 with its default cli_binary_format=base64) and start it if it ran' % (iid, me, iid))
+    state = None
+    try:
         state = state_of(ec2, iid)[0]
+    except Exception as e:
+        failed.append('read instance state: %s' % e)
     if restored and str(events['WasRunning']).lower() == 'true':
-        state = wait_for(ec2, iid, ('running', 'stopped'), end)
+        try:
+            state = wait_for(ec2, iid, ('running', 'stopped'), end)
+        except Exception as e:
+            failed.append('wait for the instance: %s' % e)
         if state == 'stopped' and attempt('start', lambda: ec2.start_instances(InstanceIds=[iid])):
             done.append('start requested')
-            state = wait_for(ec2, iid, ('running', 'stopped'), end)
-            if state == 'stopped':
-                failed.append('start: EC2 stopped it again: %s' % (state_of(ec2, iid)[2] or 'no reason given'))
-        if state in ('pending', 'stopping'):
+            try:
+                state = wait_for(ec2, iid, ('running', 'stopped'), end)
+                if state == 'stopped':
+                    failed.append('start: EC2 stopped it again: %s' % (state_of(ec2, iid)[2] or 'no reason given'))
+            except Exception as e:
+                failed.append('wait for running: %s' % e)
+        if state in ('pending', 'stopping', None):
             left.append('the instance is %s, not yet running: once it runs (aws ec2 start-instances --instance-ids %s if it '
-                        'stopped), finish the steps below' % (state, iid))
+                        'stopped), finish the steps below' % (state or 'of unknown state', iid))
     if str(events['InAutoScalingGroup']).lower() == 'true':
         asg, group = boto3.client('autoscaling'), events['AutoScalingGroupName']
+        finish = 'aws autoscaling exit-standby --instance-ids %s --auto-scaling-group-name %s' % (iid, group)
 
         def lifecycle():
             found = asg.describe_auto_scaling_instances(InstanceIds=[iid])['AutoScalingInstances']
             return found[0]['LifecycleState'] if found else 'Detached'
 
-        life = lifecycle()
-        while life == 'EnteringStandby' and time.time() < end:
-            time.sleep(3)
+        try:
             life = lifecycle()
-        finish = 'aws autoscaling exit-standby --instance-ids %s --auto-scaling-group-name %s' % (iid, group)
-        if life == 'EnteringStandby':
-            left.append('still entering Standby: once it runs and is in Standby, run ' + finish)
+            while life == 'EnteringStandby' and time.time() < end:
+                time.sleep(3)
+                life = lifecycle()
+        except Exception as e:
+            failed.append('read Auto Scaling lifecycle: %s' % e)
+            life = 'unknown'
+        if life in ('EnteringStandby', 'unknown'):
+            left.append('the lifecycle state is %s: once it runs and is in Standby, run %s' % (life, finish))
         elif life == 'Standby':
             if state != 'running':
                 failed.append('left in Standby: the instance is %s; start it, then run %s' % (state, finish))
             elif attempt('exit Standby', lambda: asg.exit_standby(InstanceIds=[iid], AutoScalingGroupName=group)):
                 done.append('exit from Standby requested')
     if restored and not left:
-        if attempt('release lock', lambda: ec2.delete_tags(Resources=[iid], Tags=[{'Key': key, 'Value': me}])):
+        if attempt('release lock', lambda: release(ssm, lock, me)):
             done.append('lock released')
+        else:
+            left.append('the lock %s was not released: run aws ssm delete-parameter --name %s' % (lock, lock))
     else:
-        left.append('lock %s=%s kept: remove it last with aws ec2 delete-tags --resources %s --tags Key=%s' % (key, me, iid, key))
+        what = '; '.join(left) or 'see the failure'
+        if attempt('mark the lock kept', lambda: ssm.put_parameter(Name=lock, Value=('%s|kept: %s' % (me, what))[:4000], Type='String', Overwrite=True)):
+            left.append('lock %s kept: remove it last with aws ssm delete-parameter --name %s' % (lock, lock))
     if failed or left:
         raise Exception('Cancel cleanup incomplete: %s. Done: %s.' % ('; '.join(failed + left), '; '.join(done) or 'nothing'))
     return {'Summary': '; '.join(done)}
+
+
+def release(ssm, lock, me):
+    try:
+        if ssm.get_parameter(Name=lock)['Parameter']['Value'] != me:
+            return True
+        ssm.delete_parameter(Name=lock)
+    except Exception as e:
+        if getattr(e, 'response', {}).get('Error', {}).get('Code') != 'ParameterNotFound':
+            raise
+    return True

@@ -22,9 +22,6 @@ def handler(events, context):
     if str(events['InAutoScalingGroup']).lower() != 'true':
         return {'Action': 'not in an Auto Scaling group'}
     ec2 = boto3.client('ec2')
-    holder = instance(ec2, iid)[1].get(events['LockKey'], '')
-    if holder not in ('', events['ExecutionId']):
-        return {'Action': 'left alone: execution %s holds the lock' % holder}
     asg = boto3.client('autoscaling')
     group = events['AutoScalingGroupName']
 

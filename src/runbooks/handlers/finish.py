@@ -31,8 +31,11 @@ def handler(events, context):
         # use) shows only as a timeout of the waiting step; EC2's StateReason names the cause.
         # https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_StateReason.html
         reason = inst.get('StateReason', {}).get('Message', '') if inst['State']['Name'] == 'stopped' else ''
-        raise Exception('Step %s failed: %s Cleanup ran; user data restored: %s.%s%s' % (
-            first['StepName'], first.get('FailureMessage', first['StepStatus']), restored,
+        # A refusal before the first change (the lock, the preflight) has nothing to restore.
+        cleanup = ('Cleanup ran; user data restored: %s.' % restored) if any(
+            s.get('StepName') == events['RestoreStep'] for s in steps) else 'Nothing had been changed.'
+        raise Exception('Step %s failed: %s %s%s%s' % (
+            first['StepName'], first.get('FailureMessage', first['StepStatus']), cleanup,
             (' Cleanup steps that also failed: ' + '; '.join(later)) if later else '',
             (' EC2 reports for the instance: ' + reason) if reason else ''))
     if str(restored).lower() != 'true':

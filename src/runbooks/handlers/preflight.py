@@ -40,9 +40,6 @@ def handler(events, context):
     has_store = bool(itype.get('InstanceStorageInfo'))
     if has_store and str(events.get('AcknowledgeInstanceStoreDataLoss')).lower() != 'true':
         refuse.append('type %s has instance store volumes, which a stop erases; set AcknowledgeInstanceStoreDataLoss=true to accept that' % inst['InstanceType'])
-    tags = {t['Key']: t['Value'] for t in inst.get('Tags', [])}
-    if tags.get(events['LockKey']):
-        refuse.append('execution %s holds the %s tag; wait for it or remove a stale tag' % (tags[events['LockKey']], events['LockKey']))
     group = ''
     asi = boto3.client('autoscaling').describe_auto_scaling_instances(InstanceIds=[iid])['AutoScalingInstances']
     if asi:

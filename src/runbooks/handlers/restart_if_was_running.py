@@ -17,10 +17,7 @@ def state_of(ec2, iid):
 def handler(events, context):
     iid = events['InstanceId']
     ec2 = boto3.client('ec2')
-    state, tags, _ = state_of(ec2, iid)
-    holder = tags.get(events['LockKey'], '')
-    if holder not in ('', events['ExecutionId']):
-        return {'Action': 'left alone: execution %s holds the lock' % holder}
+    state = state_of(ec2, iid)[0]
     if str(events['WasRunning']).lower() != 'true':
         return {'Action': 'left %s: it was not running before' % state}
     end = time.time() + int(events['WaitSeconds'])

@@ -8,9 +8,6 @@ def handler(events, context):
     iid = events['InstanceId']
     ec2 = boto3.client('ec2')
     original = base64.b64decode(events['UserDataBase64'])
-    holder = state_of(ec2, iid)[1].get(events['LockKey'], '')
-    if holder not in ('', events['ExecutionId']):
-        return {'UserDataRestored': False, 'Action': 'left alone: execution %s holds the lock' % holder}
     if current(ec2, iid) == original:
         return {'UserDataRestored': True, 'Action': 'unchanged: the user data already is the original'}
     if not put_back(ec2, iid, original, int(events['GracefulStopSeconds']), int(events['ForcedStopSeconds'])):

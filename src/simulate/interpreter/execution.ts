@@ -55,6 +55,8 @@ export interface StepFaultEffect {
 
 /** Hooks a fault injector uses; all optional. */
 export interface StepHooks {
+  /** Awaited before each step starts (lets a scheduler interleave executions at step boundaries). */
+  beforeStep?(document: string, step: StepSpec): Promise<void> | void;
   onStepStart?(document: string, step: StepSpec): StepFaultEffect | undefined;
   /** After each attempt of a step (maxAttempts may make several). */
   onAttemptEnd?(document: string, step: StepSpec): void;
@@ -225,6 +227,7 @@ export class Execution {
         return { kind: 'abort' };
       }
       const step = list[i];
+      await this.options.hooks?.beforeStep?.(this.doc.name, step);
       const r = await this.runStep(step, scope);
       if (r.status === 'Cancelled') return { kind: 'cancelled', step };
       let next: string | undefined;

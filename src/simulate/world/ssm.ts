@@ -4,6 +4,7 @@ import { draw, Latencies } from '../latency';
 import { Rng } from '../rng';
 import { Ec2 } from './ec2';
 import { Instance } from './instance';
+import { ParameterStore } from './parameter-store';
 import { ApiParams, filterValues, Operation, ParamReader } from './params';
 import { parseArgsLine, parseCommandArgs, runRepair, SCRIPT_MARKER } from './repair-effect';
 
@@ -34,6 +35,8 @@ export class Ssm {
   /** Automation executions of this world, read live (an execution may query itself). */
   private readonly executions = new Map<string, () => Record<string, unknown>>();
   readonly operations: Readonly<Record<string, Operation>>;
+  /** Parameter Store (the runbooks' lock). */
+  readonly parameterStore: ParameterStore;
 
   constructor(
     private readonly clock: VirtualClock,
@@ -41,7 +44,9 @@ export class Ssm {
     private readonly latencies: Latencies,
     private readonly ec2: Ec2,
   ) {
+    this.parameterStore = new ParameterStore(clock);
     this.operations = {
+      ...this.parameterStore.operations,
       DescribeInstanceInformation: (p) => this.describeInstanceInformation(p),
       SendCommand: (p) => this.sendCommand(p),
       GetCommandInvocation: (p) => this.getCommandInvocation(p),
