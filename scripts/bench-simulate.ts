@@ -51,7 +51,7 @@ async function main(): Promise<void> {
     process.stdout.write(`Per scenario, no faults, seed ${seed} (simulated seconds; "x base" = runbook / baseline):\n${table(rows)}\n\n`);
 
     for (const [label, workers] of [['1 Python worker', 1], ['2 Python workers', 2]] as const) {
-      const s = new Simulator(sim.documents.values(), { pythonWorkers: workers });
+      const s = new Simulator(sim.allDocuments(), { pythonWorkers: workers });
       try {
         const t0 = performance.now();
         const results = await runMatrix(s, runbooks, SCENARIOS, { faults: 'all', seed });

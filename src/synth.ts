@@ -1,9 +1,10 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { commandDocumentMarkdown } from './automation/command-markdown';
 import { documentMarkdown } from './automation/markdown';
 import { Diagnostic } from './automation/validate/diagnostic';
 import { validateDocument } from './automation/validate';
-import { allRunbooks } from './runbooks';
+import { allRunbooks, commandDocumentsOf } from './runbooks';
 import { Runbook } from './runbooks/runbook';
 
 /** Marker every generated file carries; files in the output folder without it are never touched. */
@@ -25,6 +26,12 @@ export function synthesize(runbooks: readonly Runbook[] = allRunbooks()): SynthR
     files.set(yamlName, rb.document.toYaml());
     files.set(`${rb.document.name}.md`, documentMarkdown(rb.document, rb));
     diagnostics.push(...validateDocument(rb.document.toObject(), { file: `runbooks/${yamlName}` }));
+  }
+  for (const command of commandDocumentsOf(runbooks)) {
+    const yamlName = `${command.name}.yaml`;
+    files.set(yamlName, command.toYaml());
+    files.set(`${command.name}.md`, commandDocumentMarkdown(command, command.props.description.split('\n').slice(2).join(' ')));
+    diagnostics.push(...validateDocument(command.toObject(), { file: `runbooks/${yamlName}` }));
   }
   return { files, diagnostics };
 }

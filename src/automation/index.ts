@@ -5,6 +5,8 @@ export * from './permission';
 export * from './step';
 export * from './render';
 export * from './document';
+export * from './command-document';
+export * from './ssm-document';
 export * from './actions/aws-api-call';
 export * from './actions/property-check';
 export * from './actions/execute-aws-api';

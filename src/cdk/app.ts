@@ -1,6 +1,7 @@
 import { Annotations, App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { allRunbooks } from '../runbooks';
+import { AutomationDocument } from '../automation';
+import { allDocuments } from '../runbooks';
 import { readSettings } from './app-context';
 import { OrganizationStack } from './stacks/organization-stack';
 import { RemediationStack } from './stacks/remediation-stack';
@@ -13,7 +14,7 @@ import { RunbooksStack } from './stacks/runbooks-stack';
 export function buildApp(app: App = new App()): App {
   const settings = readSettings(app.node);
   const env = settings.account !== undefined || settings.region !== undefined ? { account: settings.account, region: settings.region } : undefined;
-  const documents = allRunbooks().map((r) => r.document);
+  const documents = allDocuments();
 
   const runbooks = new RunbooksStack(app, 'EC2SSHRescue-Runbooks', {
     env,
@@ -23,7 +24,7 @@ export function buildApp(app: App = new App()): App {
     description: 'EC2 SSH rescue: Automation runbooks and the role to run them (ec2-ssh-rescue)',
   });
 
-  const orchestrator = documents.find((d) => d.name === settings.orchestrator);
+  const orchestrator = documents.find((d): d is AutomationDocument => d instanceof AutomationDocument && d.name === settings.orchestrator);
   if (orchestrator === undefined) {
     Annotations.of(runbooks).addWarningV2('ec2-ssh-rescue:no-orchestrator',
       `No runbook named ${settings.orchestrator}; the EC2SSHRescue-Remediation stack is not synthesized`);

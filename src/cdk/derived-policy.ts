@@ -27,16 +27,37 @@ const TAG_KEY = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
 const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u;
 
 /**
+ * AWS-owned Command documents that run whatever shell or PowerShell text the caller passes. The role
+ * must never hold ssm:SendCommand on them: whoever may pass the role to an execution could run any
+ * command as root on every node the role reaches. Runbooks ship their own Command document instead.
+ * https://docs.aws.amazon.com/systems-manager/latest/userguide/documents-command-ssm-plugin-reference.html
+ */
+export const ARBITRARY_COMMAND_DOCUMENTS: readonly string[] = ['AWS-RunShellScript', 'AWS-RunPowerShellScript', 'AWS-RunRemoteScript', 'AWS-RunDocument'];
+
+/**
+ * The tag condition key each service evaluates on instances. EC2 actions use the global
+ * `aws:ResourceTag/<key>`; for ssm:SendCommand on an EC2 instance the Service Authorization
+ * Reference lists `ssm:resourceTag/<key>`, the key Systems Manager's own Run Command example uses.
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssystemsmanager.html
+ * https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-rc-setting-up-cmdsec.html
+ */
+export function instanceTagConditionKey(action: string, tagKey: string): string {
+  return action.startsWith('ssm:') ? `ssm:resourceTag/${tagKey}` : `aws:ResourceTag/${tagKey}`;
+}
+
+/**
  * The IAM statements the automation role needs, derived from the documents' declared permissions:
- * - no wildcard actions;
- * - instance-changing actions only on instance ARNs and, when a tag condition is given, only on
- *   instances carrying the tag (`aws:ResourceTag/<key>` — the tag already on the instance, so the
- *   runbook can still add or remove its own lock tag on those instances);
+ * - no wildcard actions, and no ssm:SendCommand on AWS's run-any-script documents;
+ * - instance-changing actions (stop, start, modify, tag, send a command) only on instance ARNs and,
+ *   when a tag condition is given, only on instances carrying the tag (the tag already on the
+ *   instance, so the runbook can still add or remove its own lock tag on those instances), with the
+ *   condition key the action's service evaluates;
  * - statements with the same resources and condition merged, sorted for a stable template.
  */
 export function derivedStatements(catalog: RunbookCatalog, tag?: InstanceTagCondition): iam.PolicyStatement[] {
   if (tag !== undefined) checkTag(tag, catalog);
-  const checked: Permission[] = [];
+  // One group per condition key family: EC2 and SSM evaluate different tag keys on the same instance.
+  const groups = new Map<string, Permission[]>();
   for (const { document, permission } of catalog.permissions()) {
     for (const action of permission.actions) {
       checkAction(document, action);
@@ -44,15 +65,32 @@ export function derivedStatements(catalog: RunbookCatalog, tag?: InstanceTagCond
       if (mutates && permission.resources.includes('*')) {
         throw new Error(`SshRescueAutomationRole: ${document} declares ${action} on every resource — declare it on instance ARNs (INSTANCE_ARN) so it can be restricted`);
       }
-      checked.push({ actions: [action], resources: permission.resources, mutatesInstance: mutates });
+      if (action === 'ssm:SendCommand') checkCommandDocuments(document, permission.resources);
+      const family = mutates ? instanceTagConditionKey(action, '') : '';
+      const list = groups.get(family) ?? [];
+      list.push({ actions: [action], resources: permission.resources, mutatesInstance: mutates });
+      groups.set(family, list);
     }
   }
   // The builder's own merge: one statement per resource set and instance flag, sorted for a stable template.
-  return mergePermissions(checked).map((p) => new iam.PolicyStatement({
+  return [...groups.keys()].sort().flatMap((family) => mergePermissions(groups.get(family) ?? []).map((p) => new iam.PolicyStatement({
     actions: [...p.actions],
     resources: p.resources.map(resolveArn),
-    conditions: p.mutatesInstance === true && tag !== undefined ? { StringEquals: { [`aws:ResourceTag/${tag.key}`]: tag.value } } : undefined,
-  }));
+    conditions: p.mutatesInstance === true && tag !== undefined ? { StringEquals: { [instanceTagConditionKey(p.actions[0], tag.key)]: tag.value } } : undefined,
+  })));
+}
+
+/** Refuses ssm:SendCommand on a document that runs arbitrary scripts, and on every document. */
+function checkCommandDocuments(document: string, resources: readonly string[]): void {
+  for (const r of resources) {
+    const name = /:document\/(.+)$/.exec(r)?.[1];
+    if (r === '*' || name === '*') {
+      throw new Error(`SshRescueAutomationRole: ${document} declares ssm:SendCommand on every document — name the Command document it runs`);
+    }
+    if (name !== undefined && ARBITRARY_COMMAND_DOCUMENTS.includes(name)) {
+      throw new Error(`SshRescueAutomationRole: ${document} declares ssm:SendCommand on ${name}, which runs any command as root — ship a Command document with pattern-checked parameters and send that instead`);
+    }
+  }
 }
 
 /** `*` stays as is; ARN patterns use CloudFormation Fn::Sub pseudo parameters. */

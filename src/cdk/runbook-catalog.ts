@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { AutomationDocument, Permission, Rendered } from '../automation';
+import { documentType, Permission, Rendered, SsmDocument } from '../automation';
 
 /** One runbook as it is deployed: its deployed name, content and permissions with names rewritten. */
 export interface CatalogEntry {
@@ -7,7 +7,9 @@ export interface CatalogEntry {
   readonly originalName: string;
   /** The SSM document name in the account: the prefix plus the original name. */
   readonly name: string;
-  /** The document content, with `aws:executeAutomation` children renamed to their deployed names. */
+  /** `Automation` for runbooks, `Command` for the Command documents they run. */
+  readonly documentType: 'Automation' | 'Command';
+  /** The document content, with `aws:executeAutomation` children and `aws:runCommand` documents renamed to their deployed names. */
   readonly content: { [key: string]: Rendered };
   /** The permissions the document declares, with child runbook ARNs renamed the same way. */
   readonly permissions: readonly Permission[];
@@ -34,11 +36,11 @@ export class RunbookCatalog {
   readonly entries: readonly CatalogEntry[];
 
   /**
-   * @param documents the runbooks to deploy
-   * @param prefix prepended to every document name and to every child reference between them
+   * @param documents the runbooks and Command documents to deploy
+   * @param prefix prepended to every document name and to every reference between them
    */
-  constructor(documents: readonly AutomationDocument[], readonly prefix = '') {
-    if (documents.length === 0) throw new Error('RunbookCatalog: no documents given — pass allRunbooks().map((r) => r.document)');
+  constructor(documents: readonly SsmDocument[], readonly prefix = '') {
+    if (documents.length === 0) throw new Error('RunbookCatalog: no documents given — pass allDocuments()');
     if (!NAME_CHARS.test(prefix)) throw new Error(`RunbookCatalog: prefix "${prefix}" may hold only letters, digits, _, - and .`);
     const names = new Map<string, string>();
     for (const doc of documents) {
@@ -53,6 +55,7 @@ export class RunbookCatalog {
       return {
         originalName: doc.name,
         name: names.get(doc.name) as string,
+        documentType: documentType(doc),
         content,
         permissions: doc.permissions().map((p) => ({ ...p, resources: p.resources.map((r) => renameInArn(r, names)) })),
         startsChildAutomations: childDocuments(content).length > 0,
@@ -93,33 +96,35 @@ export function childDocuments(content: Rendered): { step: string; documentName:
   return out;
 }
 
-function visitSteps(value: Rendered, visit: (step: { [key: string]: Rendered }) => void): void {
+function visitSteps(value: Rendered, visit: (step: { [key: string]: Rendered }) => void, actions: readonly string[] = ['aws:executeAutomation']): void {
   if (Array.isArray(value)) {
-    value.forEach((v) => visitSteps(v, visit));
+    value.forEach((v) => visitSteps(v, visit, actions));
   } else if (typeof value === 'object') {
-    if (value.action === 'aws:executeAutomation') visit(value);
-    Object.values(value).forEach((v) => visitSteps(v, visit));
+    if (actions.includes(String(value.action))) visit(value);
+    Object.values(value).forEach((v) => visitSteps(v, visit, actions));
   }
 }
 
 /**
- * Rewrites child DocumentName references to deployed names. A child that is neither shipped here nor
- * owned by AWS (`AWS-` prefix) would fail at run time, so it is refused now.
+ * Rewrites the DocumentName of child runbooks and of Command documents to deployed names, so a prefixed
+ * deployment runs its own copies. A document that is neither shipped here nor owned by AWS (`AWS-`
+ * prefix) would fail at run time, so it is refused now.
  */
 function renameChildren(document: string, content: { [key: string]: Rendered }, names: ReadonlyMap<string, string>): { [key: string]: Rendered } {
   visitSteps(content, (step) => {
     const inputs = step.inputs as { [key: string]: Rendered };
     const child = inputs.DocumentName;
+    const kind = step.action === 'aws:runCommand' ? 'Command document' : 'child runbook';
     if (typeof child !== 'string') {
-      throw new Error(`RunbookCatalog: ${document} step ${String(step.name)} names its child with a ${typeof child}; use a fixed document name so it can be deployed and permitted`);
+      throw new Error(`RunbookCatalog: ${document} step ${String(step.name)} names its ${kind} with a ${typeof child}; use a fixed document name so it can be deployed and permitted`);
     }
     const renamed = names.get(child);
     if (renamed !== undefined) {
       inputs.DocumentName = renamed;
     } else if (!child.startsWith('AWS-')) {
-      throw new Error(`RunbookCatalog: ${document} step ${String(step.name)} runs ${child}, which is not among the deployed documents — add it`);
+      throw new Error(`RunbookCatalog: ${document} step ${String(step.name)} runs the ${kind} ${child}, which is not among the deployed documents — add it`);
     }
-  });
+  }, ['aws:executeAutomation', 'aws:runCommand']);
   return content;
 }
 

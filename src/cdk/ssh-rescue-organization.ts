@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { AutomationDocument } from '../automation';
+import { SsmDocument } from '../automation';
 import { InstanceTagCondition } from './derived-policy';
 import { synthMemberTemplate } from './member-template';
 import { SshRescueAutomationRole } from './ssh-rescue-automation-role';
@@ -21,7 +21,7 @@ export const EXECUTION_ROLE_NAME = 'AWS-SystemsManager-AutomationExecutionRole';
 /** Properties of {@link SshRescueOrganization}. */
 export interface SshRescueOrganizationProps {
   /** The runbooks to roll out. */
-  readonly documents: readonly AutomationDocument[];
+  readonly documents: readonly SsmDocument[];
   /** @default '' */
   readonly prefix?: string;
   /** Organizational units whose accounts get the runbooks and the execution role (ou-xxxx-yyyyyyyy or r-xxxx). */

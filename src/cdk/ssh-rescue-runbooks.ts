@@ -1,13 +1,13 @@
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { AutomationDocument } from '../automation';
+import { SsmDocument } from '../automation';
 import { DefaultVersionPromoter } from './default-version-promoter';
 import { RunbookCatalog } from './runbook-catalog';
 
 /** Properties of {@link SshRescueRunbooks}. */
 export interface SshRescueRunbooksProps {
-  /** The runbooks to deploy, e.g. `allRunbooks().map((r) => r.document)`. */
-  readonly documents: readonly AutomationDocument[];
+  /** The runbooks and the Command documents they run, e.g. `allDocuments()`. */
+  readonly documents: readonly SsmDocument[];
   /**
    * Prepended to every document name, and to every `aws:executeAutomation` reference between them, so
    * several copies (e.g. `test-`) can live in one account.
@@ -23,8 +23,9 @@ export interface SshRescueRunbooksProps {
 }
 
 /**
- * One `AWS::SSM::Document` (Automation, YAML) per runbook, with stable names and UpdateMethod
- * NewVersion, so an update keeps the document (and its execution history) and adds a version.
+ * One `AWS::SSM::Document` (YAML) per runbook and per Command document the runbooks run, with stable
+ * names and UpdateMethod NewVersion, so an update keeps the document (and its execution history)
+ * and adds a version; each new version is then made the default.
  */
 export class SshRescueRunbooks extends Construct {
   /** Deployed names, content and permissions. */
@@ -41,7 +42,7 @@ export class SshRescueRunbooks extends Construct {
       // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-document.html
       documents.set(entry.originalName, new ssm.CfnDocument(this, entry.originalName.replace(/[^A-Za-z0-9]/g, ''), {
         name: entry.name,
-        documentType: 'Automation',
+        documentType: entry.documentType,
         documentFormat: 'YAML',
         content: entry.content,
         updateMethod: 'NewVersion',

@@ -1,7 +1,7 @@
 import { AutomationDocument, ExecuteScript, RunCommand } from '../automation';
 import { handlerSource } from './handler-source';
-import { repairArgs, repairParameters } from './parameters';
-import { repairCommand } from './repair-command';
+import { repairParameters } from './parameters';
+import { REPAIR_COMMAND_DOCUMENT, repairCommandDocument, repairCommandParameters } from './repair-command';
 import { Runbook } from './runbook';
 
 /** Name of the online runbook. */
@@ -9,7 +9,7 @@ export const ONLINE_RUNBOOK = 'EC2SSHRescue-FixAccessOnline';
 
 const PURPOSE = [
   'Repairs SSH access on an instance that is an Online SSM managed node, without stopping it: it runs the ec2-ssh-rescue',
-  'script through Run Command (AWS-RunShellScript), in diagnose mode (changes nothing) or fix mode (changes only the',
+  `script through Run Command (the project's own Command document ${REPAIR_COMMAND_DOCUMENT}), in diagnose mode (changes nothing) or fix mode (changes only the`,
   'ownership and modes sshd refuses, or AWS\'s strict modes with Strict=true), and publishes the script\'s verdict,',
   'findings and actions as outputs. It refuses at once, naming EC2SSHRescue-FixAccessOffline and EC2SSHRescue-Repair',
   'AllowOffline=true, when the node is not Online or not Linux. Verdicts cannot-fix, user-not-found and bad-input end',
@@ -20,6 +20,7 @@ const PURPOSE = [
 export function onlineRunbook(): Runbook {
   const params = repairParameters();
   const { instanceId, userName, mode, strict, recursive, role } = params;
+  const command = repairCommandDocument(params);
 
   const check = new ExecuteScript('CheckOnline', {
     description: 'Checks that the instance is an Online Linux SSM managed node; fails naming the offline runbook otherwise.',
@@ -30,13 +31,11 @@ export function onlineRunbook(): Runbook {
     permissions: [{ actions: ['ssm:DescribeInstanceInformation'], resources: ['*'] }],
   });
   const run = new RunCommand('RunRepair', {
-    description: 'Runs the repair script on the instance; the report line comes first in the output.',
-    documentName: 'AWS-RunShellScript',
+    description: `Runs the repair script on the instance through ${REPAIR_COMMAND_DOCUMENT}; the report line comes first in the output.`,
+    documentName: REPAIR_COMMAND_DOCUMENT,
+    command,
     instanceIds: [instanceId],
-    parameters: {
-      commands: [repairCommand(repairArgs(params))],
-      executionTimeout: '600',
-    },
+    parameters: repairCommandParameters(params),
     timeoutSeconds: 900,
   });
   const parse = new ExecuteScript('ParseReport', {
@@ -73,6 +72,7 @@ export function onlineRunbook(): Runbook {
   });
   return {
     document,
+    commandDocuments: [command],
     purpose: PURPOSE,
     changes: [{
       change: 'in Mode=fix, the repair script changes owner and modes of the home\'s parent, the home, ~/.ssh and the key files (never through symlinks); nothing in diagnose mode',

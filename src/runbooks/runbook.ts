@@ -1,4 +1,4 @@
-import { AutomationDocument } from '../automation';
+import { AutomationDocument, CommandDocument } from '../automation';
 
 /** One thing a runbook changes on an instance or group, and how the runbook undoes it. */
 export interface ChangeAndUndo {
@@ -13,6 +13,12 @@ export interface ChangeAndUndo {
 /** A shipped runbook: the document plus what the generated docs say about it. */
 export interface Runbook {
   readonly document: AutomationDocument;
+  /**
+   * Command documents the runbook runs through aws:runCommand; they are rendered, validated and
+   * deployed with it.
+   * @default - none
+   */
+  readonly commandDocuments?: readonly CommandDocument[];
   /** One paragraph: when to use it. */
   readonly purpose: string;
   /** Every change it makes and its undo; empty for read-only runbooks. */

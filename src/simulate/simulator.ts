@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { CommandDocumentSpec, isCommandDocumentText, parseCommandDocument } from './command-document';
 import { AutomationDocument, parseDocument } from './document';
 import { Execution, StepHooks } from './interpreter/execution';
 import { AutomationExecution } from './interpreter/execution-types';
@@ -33,33 +34,50 @@ export interface SimulatorOptions {
   readonly pythonWorkers?: number;
 }
 
+/** A document the simulator can load: a runbook, or a Command document a runbook sends. */
+export type LoadedDocument = AutomationDocument | CommandDocumentSpec;
+
 export class Simulator {
   readonly documents = new Map<string, AutomationDocument>();
+  /** Command documents created in every simulated account this simulator runs in. */
+  readonly commandDocuments = new Map<string, CommandDocumentSpec>();
   readonly pythonWorkers: number;
   private workers: PythonWorker[] = [];
 
-  constructor(documents: Iterable<AutomationDocument> = [], options: SimulatorOptions = {}) {
+  constructor(documents: Iterable<LoadedDocument> = [], options: SimulatorOptions = {}) {
     for (const d of documents) this.add(d);
     this.pythonWorkers = Math.max(1, options.pythonWorkers ?? 1);
   }
 
   /** Registers a document under its name (replacing one of the same name). */
-  add(doc: AutomationDocument): this {
-    this.documents.set(doc.name, doc);
+  add(doc: LoadedDocument): this {
+    if ('kind' in doc && doc.kind === 'Command') this.commandDocuments.set(doc.name, doc);
+    else this.documents.set(doc.name, doc as AutomationDocument);
     return this;
   }
 
-  /** Parses every `*.yaml` / `*.yml` / `*.json` document in `dir`, named after the file. */
-  static loadDir(dir: string): AutomationDocument[] {
+  /** Every loaded document, runbooks first. */
+  allDocuments(): LoadedDocument[] {
+    return [...this.documents.values(), ...this.commandDocuments.values()];
+  }
+
+  /** Parses every `*.yaml` / `*.yml` / `*.json` document in `dir` (runbooks and Command documents), named after the file. */
+  static loadDir(dir: string): LoadedDocument[] {
     if (!fs.existsSync(dir)) throw new Error(`runbook directory ${dir} does not exist`);
     return fs.readdirSync(dir)
       .filter((f) => /\.(ya?ml|json)$/.test(f))
       .sort()
-      .map((f) => parseDocument(fs.readFileSync(path.join(dir, f), 'utf8'), f.replace(/\.(ya?ml|json)$/, '')));
+      .map((f) => {
+        const text = fs.readFileSync(path.join(dir, f), 'utf8');
+        const name = f.replace(/\.(ya?ml|json)$/, '');
+        return isCommandDocumentText(text) ? parseCommandDocument(text, name) : parseDocument(text, name);
+      });
   }
 
   /** Starts `documentName` with `parameters` in `world` and runs it to the end. */
   run(world: World, documentName: string, parameters: ParameterInput, options: RunOptions = {}): Promise<AutomationExecution> {
+    // The account holds the Command documents the runbooks send, as a deployment creates them.
+    for (const c of this.commandDocuments.values()) world.ssm.registerCommandDocument(c);
     return this.start(world, documentName, parameters, 0, options);
   }
 

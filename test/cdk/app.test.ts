@@ -1,7 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../src/cdk/app';
-import { allRunbooks } from '../../src/runbooks';
+import { allDocuments, allRunbooks } from '../../src/runbooks';
 
 const names = (app: App) => app.node.children.filter((c) => Stack.isStack(c)).map((c) => c.node.id).sort();
 
@@ -17,10 +17,10 @@ describe('CDK app', () => {
     for (const s of assembly.stacks) expect(s.environment.account).toBe('unknown-account');
   });
 
-  test('every shipped runbook is deployed, and the remediation starts the orchestrator', () => {
+  test('every shipped runbook and Command document is deployed, and the remediation starts the orchestrator', () => {
     const runbooks = assembly.getStackByName('EC2SSHRescue-Runbooks').template as { Resources: Record<string, { Type: string; Properties: { Name?: string } }> };
     const deployed = Object.values(runbooks.Resources).filter((r) => r.Type === 'AWS::SSM::Document').map((r) => r.Properties.Name).sort();
-    expect(deployed).toEqual(allRunbooks().map((r) => r.document.name).sort());
+    expect(deployed).toEqual(allDocuments().map((d) => d.name).sort());
     if (assembly.stacks.some((s) => s.stackName === 'EC2SSHRescue-Remediation')) {
       const rules = JSON.stringify(assembly.getStackByName('EC2SSHRescue-Remediation').template);
       expect(rules).toContain(':automation-definition/EC2SSHRescue-Repair:$DEFAULT');

@@ -1,7 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import {
-  AutomationDocument, Branch, Condition, ExecuteAutomation, ExecuteAwsApi, INSTANCE_ARN, Parameter, RunCommand,
+  AutomationDocument, Branch, CommandDocument, Condition, ExecuteAutomation, ExecuteAwsApi, INSTANCE_ARN, Parameter, RunCommand,
 } from '../../src/automation';
 
 /** Lock tag key the fixture child sets and removes, as the real runbooks do with theirs. */
@@ -10,7 +10,21 @@ export const FIXTURE_LOCK_KEY = 'fixture:lock';
 const ID_OR_ARN = '^(arn:aws[a-z-]*:ec2:[a-z0-9-]+:\\d{12}:instance/)?i-[a-z0-9]{8,17}$';
 const ROLE = '^$|^arn:aws[a-z0-9-]*:iam::\\d{12}:role/[\\w+=,.@/-]{1,512}$';
 
-/** A child runbook that tags (locks) the instance, runs a shell command and untags it. */
+/** A Command document with one pattern-checked parameter, as the child runs it. */
+export function commandFixture(): CommandDocument {
+  const word = Parameter.string('Word', { description: 'word', allowedPattern: '^[a-z]{1,16}$' });
+  return new CommandDocument({
+    name: 'Fixture-Command', description: 'fixture command', parameters: [word],
+    steps: [{ name: 'Say', script: "cat <<'EOF'\n{{ Word }}\nEOF\n", timeoutSeconds: 60 }],
+  });
+}
+
+/** The child runbook with the Command document it runs (a deployable set). */
+export function childDocuments(): [CommandDocument, AutomationDocument] {
+  return [commandFixture(), childFixture()];
+}
+
+/** A child runbook that tags (locks) the instance, runs the fixture Command document and untags it. */
 export function childFixture(): AutomationDocument {
   const instance = Parameter.string('InstanceId', { description: 'instance', allowedPattern: ID_OR_ARN });
   const role = Parameter.string('AutomationAssumeRole', { description: 'role', allowedPattern: ROLE, default: '' });
@@ -24,7 +38,7 @@ export function childFixture(): AutomationDocument {
         service: 'ec2', api: 'CreateTags', params: { Resources: [instance.ref], Tags: [{ Key: FIXTURE_LOCK_KEY, Value: 'x' }] },
         resources: [INSTANCE_ARN], mutatesInstance: true,
       }),
-      new RunCommand('Repair', { documentName: 'AWS-RunShellScript', instanceIds: [instance.ref], parameters: { commands: ['true'] } }),
+      new RunCommand('Repair', { documentName: 'Fixture-Command', command: commandFixture(), instanceIds: [instance.ref], parameters: { Word: ['ok'] } }),
       new ExecuteAwsApi('Unlock', {
         service: 'ec2', api: 'DeleteTags', params: { Resources: [instance.ref], Tags: [{ Key: FIXTURE_LOCK_KEY }] },
         resources: [INSTANCE_ARN], mutatesInstance: true,

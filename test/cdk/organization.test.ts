@@ -2,11 +2,11 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { ADMINISTRATION_ROLE_NAME, EXECUTION_ROLE_NAME, SshRescueOrganizationProps } from '../../src/cdk/ssh-rescue-organization';
 import { OrganizationStack } from '../../src/cdk/stacks/organization-stack';
-import { childFixture, nagFindings, orchestratorFixture } from './fixtures';
+import { childDocuments, nagFindings, orchestratorFixture } from './fixtures';
 
 const share = Array.from({ length: 25 }, (_, i) => String(100000000000 + i));
 const base: SshRescueOrganizationProps = {
-  documents: [childFixture(), orchestratorFixture()],
+  documents: [...childDocuments(), orchestratorFixture()],
   organizationalUnitIds: ['ou-ab12-abcdefgh', 'ou-ab12-ijklmnop'],
   regions: ['eu-west-1', 'us-east-1', 'us-west-2', 'ap-southeast-2'],
   roleRegion: 'us-east-1',
@@ -74,14 +74,14 @@ describe('SshRescueOrganization', () => {
 
   test('member runbooks: the same documents and promoter, no assets, no bootstrap rule', () => {
     const docs = Object.values(runbookMember.Resources).filter((r) => r.Type === 'AWS::SSM::Document');
-    expect(docs.map((d) => d.Properties.Name).sort()).toEqual(['Fixture-Child', 'Fixture-Repair']);
-    expect(Object.values(runbookMember.Resources).filter((r) => r.Type === 'Custom::SsmDocumentDefaultVersion')).toHaveLength(2);
+    expect(docs.map((d) => d.Properties.Name).sort()).toEqual(['Fixture-Child', 'Fixture-Command', 'Fixture-Repair']);
+    expect(Object.values(runbookMember.Resources).filter((r) => r.Type === 'Custom::SsmDocumentDefaultVersion')).toHaveLength(3);
     expect(JSON.stringify(runbookMember)).not.toMatch(/BootstrapVersion|cdk-hnb659fds-assets/);
   });
 
   test('sharing: ModifyDocumentPermission per document in batches of 20, unshared on delete', () => {
     const shares = template.findResources('Custom::AWS');
-    expect(Object.keys(shares)).toHaveLength(4);
+    expect(Object.keys(shares)).toHaveLength(6);
     const creates = Object.values(shares).map((r) => JSON.stringify((r as { Properties: { Create: unknown } }).Properties.Create));
     expect(creates.filter((c) => c.includes('Fixture-Repair')).map((c) => (c.match(/\d{12}/g) ?? []).length).sort()).toEqual([20, 5]);
     expect(JSON.stringify(shares)).toContain('AccountIdsToRemove');

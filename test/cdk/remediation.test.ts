@@ -4,12 +4,12 @@ import { SshRescueAutomationRole } from '../../src/cdk/ssh-rescue-automation-rol
 import { CUSTOM_EVENT_SOURCE, SshRescueRemediation, SshRescueRemediationProps } from '../../src/cdk/ssh-rescue-remediation';
 import { SshRescueRunbooks } from '../../src/cdk/ssh-rescue-runbooks';
 import { SyslogTimestamp } from '../../src/cdk/sshd-log-pattern';
-import { childFixture, nagFindings, newStack, orchestratorFixture } from './fixtures';
+import { childDocuments, childFixture, nagFindings, newStack, orchestratorFixture } from './fixtures';
 
 function build(extra: Partial<SshRescueRemediationProps> = {}, withLogs = true) {
   const stack = newStack();
   const orchestrator = orchestratorFixture();
-  const runbooks = new SshRescueRunbooks(stack, 'Runbooks', { documents: [childFixture(), orchestrator], prefix: 'p-' });
+  const runbooks = new SshRescueRunbooks(stack, 'Runbooks', { documents: [...childDocuments(), orchestrator], prefix: 'p-' });
   const automationRole = new SshRescueAutomationRole(stack, 'AutomationRole', { catalog: runbooks.catalog });
   const remediation = new SshRescueRemediation(stack, 'Remediation', {
     runbooks, automationRole, orchestrator,
@@ -101,7 +101,7 @@ describe('SshRescueRemediation', () => {
     const t = build({ sshdLogAlarm: undefined }, false);
     const s = newStack();
     const orchestrator = orchestratorFixture();
-    const runbooks = new SshRescueRunbooks(s, 'R', { documents: [childFixture(), orchestrator] });
+    const runbooks = new SshRescueRunbooks(s, 'R', { documents: [...childDocuments(), orchestrator] });
     const automationRole = new SshRescueAutomationRole(s, 'A', { catalog: runbooks.catalog });
     new SshRescueRemediation(s, 'Rem', { runbooks, automationRole, orchestrator, sshdLogAlarm: { logGroup: logs.LogGroup.fromLogGroupName(s, 'L', 'g'), instanceIds: ['i-0123456789abcdef0'], timestamp: SyslogTimestamp.RFC3339 } });
     Template.fromStack(s).hasResourceProperties('AWS::Logs::MetricFilter', { FilterPattern: Match.stringLikeRegexp('^\\[timestamp, host, process') });

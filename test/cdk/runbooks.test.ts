@@ -3,20 +3,21 @@ import { join } from 'node:path';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { parse } from 'yaml';
-import { AutomationDocument, ExecuteAwsApi, ExecuteScript, iamPrefix, Rendered } from '../../src/automation';
+import { AutomationDocument, documentType, ExecuteAwsApi, ExecuteScript, iamPrefix, Rendered, SsmDocument } from '../../src/automation';
 import { promoterSource } from '../../src/cdk/default-version-promoter';
 import { MUTATING_INSTANCE_ACTIONS } from '../../src/cdk/derived-policy';
+import { REPAIR_COMMAND_DOCUMENT } from '../../src/runbooks/repair-command';
 import { RunbookCatalog } from '../../src/cdk/runbook-catalog';
 import { SshRescueAutomationRole } from '../../src/cdk/ssh-rescue-automation-role';
 import { SshRescueRunbooks } from '../../src/cdk/ssh-rescue-runbooks';
-import { allRunbooks } from '../../src/runbooks';
-import { childFixture, FIXTURE_LOCK_KEY, nagFindings, newStack, orchestratorFixture } from './fixtures';
+import { allDocuments } from '../../src/runbooks';
+import { childDocuments, childFixture, FIXTURE_LOCK_KEY, nagFindings, newStack, orchestratorFixture } from './fixtures';
 
 type Statement = { Action: string | string[]; Resource: unknown; Condition?: Record<string, Record<string, string>> };
 const asList = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
 
 // GIVEN the shipped runbooks plus an orchestrator/child pair, deployed with a prefix and a tag condition
-const documents: AutomationDocument[] = [...allRunbooks().map((r) => r.document), childFixture(), orchestratorFixture()];
+const documents: SsmDocument[] = [...allDocuments(), ...childDocuments(), orchestratorFixture()];
 const stack = newStack();
 const runbooks = new SshRescueRunbooks(stack, 'Runbooks', { documents, prefix: 'test-' });
 const role = new SshRescueAutomationRole(stack, 'AutomationRole', { catalog: runbooks.catalog, instanceTagCondition: { key: 'rescue', value: 'allowed' } });
@@ -30,22 +31,23 @@ const derived = Object.entries(resources).find(([id, r]) => r.Type === 'AWS::IAM
 const derivedStatements = (derived?.[1].Properties.PolicyDocument as { Statement: Statement[] }).Statement;
 
 describe('SshRescueRunbooks', () => {
-  test('one Automation document per runbook, YAML, NewVersion, prefixed stable name', () => {
+  test('one document per runbook and per Command document, YAML, NewVersion, prefixed stable name', () => {
     template.resourceCountIs('AWS::SSM::Document', documents.length);
+    template.hasResourceProperties('AWS::SSM::Document', { Name: `test-${REPAIR_COMMAND_DOCUMENT}`, DocumentType: 'Command' });
     for (const doc of documents) {
       template.hasResourceProperties('AWS::SSM::Document', {
-        Name: `test-${doc.name}`, DocumentType: 'Automation', DocumentFormat: 'YAML', UpdateMethod: 'NewVersion',
+        Name: `test-${doc.name}`, DocumentType: documentType(doc), DocumentFormat: 'YAML', UpdateMethod: 'NewVersion',
       });
     }
   });
 
-  test('content is the rendered document object; only child names are rewritten', () => {
+  test('content is the rendered document object; only child and Command document names are rewritten', () => {
     for (const doc of documents) {
       const [, resource] = Object.entries(template.findResources('AWS::SSM::Document', { Properties: { Name: `test-${doc.name}` } }))[0];
       const content = (resource as { Properties: { Content: { mainSteps: { action: string; inputs: Record<string, Rendered> }[] } } }).Properties.Content;
       const expected = doc.toObject() as typeof content;
       for (const step of expected.mainSteps) {
-        if (step.action === 'aws:executeAutomation') step.inputs.DocumentName = `test-${String(step.inputs.DocumentName)}`;
+        if (step.action === 'aws:executeAutomation' || step.action === 'aws:runCommand') step.inputs.DocumentName = `test-${String(step.inputs.DocumentName)}`;
       }
       expect(content).toEqual(expected);
     }
@@ -54,7 +56,7 @@ describe('SshRescueRunbooks', () => {
   });
 
   // `npm run synth` writes runbooks/*.yaml; each committed file must be exactly what is deployed.
-  const shipped = new RunbookCatalog(allRunbooks().map((r) => r.document));
+  const shipped = new RunbookCatalog(allDocuments());
   test.each(shipped.entries.map((e) => [e.name, e.content] as const))('committed runbooks/%s.yaml parses to the deployed content', (name, content) => {
     const path = join(__dirname, '../../runbooks', `${name}.yaml`);
     expect(existsSync(path)).toBe(true);
@@ -76,19 +78,21 @@ describe('SshRescueRunbooks', () => {
   });
 
   test('the content hash follows the content', () => {
-    const [a, b] = new RunbookCatalog([childFixture(), orchestratorFixture()]).entries.map((e) => e.contentHash);
+    const [, a, b] = new RunbookCatalog([...childDocuments(), orchestratorFixture()]).entries.map((e) => e.contentHash);
     expect(a).toMatch(/^[0-9a-f]{64}$/);
     expect(a).not.toEqual(b);
-    expect(new RunbookCatalog([childFixture()]).entries[0].contentHash).toEqual(a);
+    expect(new RunbookCatalog(childDocuments()).entries[1].contentHash).toEqual(a);
   });
 
   test('bad names are refused before anything is built', () => {
-    expect(() => new RunbookCatalog([orchestratorFixture('Missing-Child')])).toThrow(/runs Missing-Child, which is not among the deployed documents/);
-    expect(() => new RunbookCatalog([childFixture()], 'aws-')).toThrow(/reserves/);
-    expect(() => new RunbookCatalog([childFixture()], 'bad prefix')).toThrow(/prefix "bad prefix"/);
-    expect(() => new RunbookCatalog([childFixture(), childFixture()])).toThrow(/given twice/);
+    expect(() => new RunbookCatalog([orchestratorFixture('Missing-Child')])).toThrow(/runs the child runbook Missing-Child, which is not among the deployed documents/);
+    const online = allDocuments().filter((d) => d.name !== REPAIR_COMMAND_DOCUMENT);
+    expect(() => new RunbookCatalog(online)).toThrow(new RegExp(`runs the Command document ${REPAIR_COMMAND_DOCUMENT}, which is not among the deployed documents`));
+    expect(() => new RunbookCatalog(childDocuments(), 'aws-')).toThrow(/reserves/);
+    expect(() => new RunbookCatalog(childDocuments(), 'bad prefix')).toThrow(/prefix "bad prefix"/);
+    expect(() => new RunbookCatalog([...childDocuments(), childFixture()])).toThrow(/given twice/);
     expect(() => new RunbookCatalog([])).toThrow(/no documents/);
-    expect(() => new RunbookCatalog([childFixture()], 'x'.repeat(120))).toThrow(/longer than 128/);
+    expect(() => new RunbookCatalog(childDocuments(), 'x'.repeat(120))).toThrow(/longer than 128/);
   });
 });
 
@@ -124,6 +128,33 @@ describe('SshRescueAutomationRole', () => {
     expect(mutating.flatMap((s) => asList(s.Action))).toEqual(expect.arrayContaining(['ec2:CreateTags', 'ec2:DeleteTags']));
   });
 
+  test.each([
+    ['with instanceTag', { key: 'rescue', value: 'allowed' }],
+    ['without instanceTag', undefined],
+  ] as const)('ssm:SendCommand %s: only the project\'s Command document, on instances only under the tag', (_, tag) => {
+    // GIVEN exactly the shipped documents, prefixed
+    const s = newStack();
+    const rb = new SshRescueRunbooks(s, 'R', { documents: allDocuments(), prefix: 'test-' });
+    new SshRescueAutomationRole(s, 'Role', { catalog: rb.catalog, instanceTagCondition: tag });
+    // WHEN synthesized
+    const t = Template.fromStack(s);
+    // THEN the document half names only the prefixed repair document, with no tag condition (a
+    // document carries no instance tag), and the instance half is conditioned on the tag with ssm:resourceTag.
+    t.hasResourceProperties('AWS::IAM::Policy', { PolicyDocument: { Statement: Match.arrayWith([
+      { Effect: 'Allow', Action: 'ssm:SendCommand', Resource: { 'Fn::Sub': `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:document/test-${REPAIR_COMMAND_DOCUMENT}` } },
+      {
+        Effect: 'Allow', Action: 'ssm:SendCommand', Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:instance/*' },
+        ...(tag === undefined ? {} : { Condition: { StringEquals: { 'ssm:resourceTag/rescue': 'allowed' } } }),
+      },
+    ]) } });
+    const statements = Object.values(t.findResources('AWS::IAM::Policy')).flatMap((p) => (p as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement);
+    const send = statements.filter((st) => asList(st.Action).includes('ssm:SendCommand'));
+    expect(send).toHaveLength(2);
+    expect(send.filter((st) => st.Condition !== undefined)).toHaveLength(tag === undefined ? 0 : 1);
+    // No AWS-owned document at all, so in particular no AWS-RunShellScript.
+    expect(JSON.stringify(send)).not.toMatch(/document\/AWS-/);
+  });
+
   test('PassRole only to itself and only to SSM', () => {
     const pass = derivedStatements.filter((s) => asList(s.Action).includes('iam:PassRole'));
     expect(pass).toHaveLength(1);
@@ -132,7 +163,8 @@ describe('SshRescueAutomationRole', () => {
   });
 
   test('the policy covers every call the runbooks make, and nothing more', () => {
-    const expected = new Set(runbooks.catalog.entries.flatMap((e) => expectedActions(e.content, documents.find((d) => d.name === e.originalName) as AutomationDocument)));
+    const expected = new Set(runbooks.catalog.entries.filter((e) => e.documentType === 'Automation')
+      .flatMap((e) => expectedActions(e.content, documents.find((d) => d.name === e.originalName) as AutomationDocument)));
     const granted = new Set(derivedStatements.flatMap((s) => asList(s.Action)));
     expect([...granted].sort()).toEqual([...expected].sort());
   });
@@ -150,7 +182,7 @@ describe('SshRescueAutomationRole', () => {
 
   test('refuses a tag condition on the key the runbooks lock with', () => {
     const s = newStack();
-    const rb = new SshRescueRunbooks(s, 'R', { documents: [childFixture()] });
+    const rb = new SshRescueRunbooks(s, 'R', { documents: childDocuments() });
     expect(() => new SshRescueAutomationRole(s, 'Role', { catalog: rb.catalog, instanceTagCondition: { key: FIXTURE_LOCK_KEY, value: 'x' } }))
       .toThrow(/creates or deletes tag fixture:lock itself/);
     expect(() => new SshRescueAutomationRole(s, 'Role2', { catalog: rb.catalog, instanceTagCondition: { key: 'aws:x', value: 'x' } }))
@@ -210,6 +242,16 @@ describe('derived policy refusals', () => {
     const script = new ExecuteScript('S', { handler: 'handler', script: 'def handler(events, context):\n  return {}\n', permissions: [{ actions: ['ec2:*'], resources: ['*'] }] });
     const rb = new SshRescueRunbooks(s, 'R', { documents: [withStep(script)] });
     expect(() => new SshRescueAutomationRole(s, 'Role', { catalog: rb.catalog })).toThrow(/action "ec2:\*" — actions must be exact/);
+  });
+
+  test('ssm:SendCommand on AWS-RunShellScript is refused', () => {
+    const s = newStack();
+    const send = new ExecuteAwsApi('Send', {
+      service: 'ssm', api: 'SendCommand', params: { DocumentName: 'AWS-RunShellScript', InstanceIds: ['i-0123456789abcdef0'] },
+      resources: ['arn:${AWS::Partition}:ssm:${AWS::Region}::document/AWS-RunShellScript'],
+    });
+    const rb = new SshRescueRunbooks(s, 'R', { documents: [withStep(send)] });
+    expect(() => new SshRescueAutomationRole(s, 'Role', { catalog: rb.catalog })).toThrow(/ssm:SendCommand on AWS-RunShellScript, which runs any command as root/);
   });
 
   test('an instance-changing call on every resource is refused, even unflagged', () => {

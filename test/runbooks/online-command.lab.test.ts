@@ -1,21 +1,14 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ONLINE_RUNBOOK } from '../../src/runbooks/online';
 import { describeWithTools, observed, runLab } from '../repair/lab-harness';
-import { rendered, step, substitute } from './rendered';
+import { onlineCommandScript } from './rendered';
 
-// GIVEN the RunRepair step of the online runbook exactly as rendered for AWS, with its {{ }}
-// references filled in the way Automation fills them before Run Command receives the commands.
+// GIVEN the RunRepair step of the online runbook and the Command document it sends, exactly as
+// rendered for AWS, filled in the way Automation and then SSM fill them before the agent runs it.
 const REQUEST = '0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0';
 function renderedCommand(user: string): string {
-  const inputs = step(rendered(ONLINE_RUNBOOK).doc, 'RunRepair').inputs as { DocumentName: string; Parameters: { commands: string[] } };
-  expect(inputs.DocumentName).toBe('AWS-RunShellScript');
-  const filled = substitute(inputs.Parameters.commands, {
-    UserName: user, Mode: 'fix', Strict: 'false', Recursive: 'false', 'automation:EXECUTION_ID': REQUEST,
-  });
-  // AWS-RunShellScript joins the command lines into one script file.
-  return `${filled.join('\n')}\n`;
+  return `${onlineCommandScript({ UserName: user, Mode: 'fix', Strict: false, Recursive: false, 'automation:EXECUTION_ID': REQUEST })}\n`;
 }
 
 describeWithTools('the online runbook\'s Run Command program against a real sshd', ['sshd', 'ssh', 'unshare', 'useradd', 'dash'], () => {

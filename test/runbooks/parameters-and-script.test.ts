@@ -4,7 +4,7 @@ import { OFFLINE_RUNBOOK } from '../../src/runbooks/offline';
 import { ONLINE_RUNBOOK } from '../../src/runbooks/online';
 import { REPAIR_RUNBOOK } from '../../src/runbooks/repair';
 import { SCRIPT_DELIMITER } from '../../src/runbooks/repair-command';
-import { DEBIAN_PYTHON, Obj, rendered, renderedRunbooks, requireTool, run, step, substitute } from './rendered';
+import { DEBIAN_PYTHON, Obj, onlineCommandScript, rendered, renderedRunbooks, requireTool, run, step, substitute } from './rendered';
 
 const SCRIPT = readFileSync(join(__dirname, '../../src/repair/ssh-access-repair.sh'), 'utf8');
 const HOSTILE = ['x;touch /tmp/p', '../', '../../etc/passwd', 'ubuntu\n', 'a b', '$(id)', '`id`', "ec2-user'", 'Admin', ''];
@@ -42,7 +42,7 @@ describe('parameters', () => {
 });
 
 describe('the embedded repair script', () => {
-  const onlineCommand = (): string => ((step(rendered(ONLINE_RUNBOOK).doc, 'RunRepair').inputs as Obj).Parameters as { commands: string[] }).commands[0];
+  const onlineCommand = (values: Record<string, unknown> = { UserName: 'ec2-user', Mode: 'fix', Strict: false, Recursive: false, 'automation:EXECUTION_ID': 'req-0' }): string => onlineCommandScript(values);
 
   test('is byte-identical in the online heredoc', () => {
     const text = onlineCommand();
@@ -69,7 +69,7 @@ print(json.dumps([[p.get_content_type(), p.get_payload(decode=True).decode()] fo
 
   test('the online command runs under dash, prints the JSON report first and exits 0 with a report', () => {
     requireTool('/usr/bin/dash', 'dash');
-    const command = substitute(onlineCommand(), { UserName: 'no-such-user-x1', Mode: 'diagnose', Strict: 'false', Recursive: 'false', 'automation:EXECUTION_ID': 'req-1' });
+    const command = onlineCommand({ UserName: 'no-such-user-x1', Mode: 'diagnose', Strict: false, Recursive: false, 'automation:EXECUTION_ID': 'req-1' });
     const out = run('/usr/bin/dash', ['-c', command]);
     const report = JSON.parse(out.split('\n')[0]) as { tool: string; verdict: string; user: string; requestId: string };
     expect(report).toMatchObject({ tool: 'ec2-ssh-rescue', verdict: 'user-not-found', user: 'no-such-user-x1', requestId: 'req-1' });

@@ -2,7 +2,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import YAML from 'yaml';
-import { allRunbooks } from '../../src/runbooks';
+import { allRunbooks, commandDocumentsOf } from '../../src/runbooks';
+import { ONLINE_RUNBOOK } from '../../src/runbooks/online';
 
 /** Debian's python with botocore and cloud-init (the first python3 on PATH lacks them). */
 export const DEBIAN_PYTHON = '/usr/bin/python3';
@@ -29,6 +30,30 @@ export function rendered(name: string): { yaml: string; doc: Obj } {
   const found = renderedRunbooks().find((r) => r.name === name);
   if (found === undefined) throw new Error(`no runbook ${name}`);
   return found;
+}
+
+/** Every Command document the runbooks send, as rendered YAML parsed back. */
+export function renderedCommandDocuments(): { name: string; yaml: string; doc: Obj }[] {
+  return commandDocumentsOf(allRunbooks()).map((c) => {
+    const yaml = c.toYaml();
+    return { name: c.name, yaml, doc: YAML.parse(yaml) as Obj };
+  });
+}
+
+/**
+ * The shell script the online runbook's RunRepair step makes the agent run, filled in in two stages
+ * as AWS does: Automation replaces the step's `{{ }}` references with `values` (runbook parameters
+ * and `automation:EXECUTION_ID`), then SSM replaces the Command document's `{{ }}` placeholders with
+ * the parameters SendCommand received; aws:runShellScript joins the runCommand lines into one file.
+ */
+export function onlineCommandScript(values: Record<string, unknown>): string {
+  const inputs = step(rendered(ONLINE_RUNBOOK).doc, 'RunRepair').inputs as { DocumentName: string; Parameters: Record<string, unknown[]> };
+  const command = renderedCommandDocuments().find((c) => c.name === inputs.DocumentName);
+  if (command === undefined) throw new Error(`RunRepair sends ${inputs.DocumentName}, which is not a shipped Command document`);
+  const sent = substitute(inputs.Parameters, values);
+  const params = Object.fromEntries(Object.entries(sent).map(([k, v]) => [k, String(v[0])]));
+  const lines = ((command.doc.mainSteps as Obj[])[0].inputs as { runCommand: string[] }).runCommand;
+  return substitute(lines, params).join('\n');
 }
 
 /** A step of a rendered document. */

@@ -6,6 +6,7 @@ import { extname } from 'node:path';
 import { parseDocument } from 'yaml';
 import { checkApi } from './api-check';
 import { checkAwsSchema } from './aws-schema-check';
+import { checkCommandDocument, isCommandDocument } from './command-check';
 import type { CheckKind, Diagnostic } from './diagnostic';
 import { checkGraph } from './graph-check';
 import { checkReferences } from './reference-check';
@@ -73,6 +74,8 @@ export function validateDocument(doc: unknown, options: ValidateDocumentOptions 
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
     return [{ severity: 'error', check: 'schema', file, message: 'the document is not a map of sections', fix: 'start from schemaVersion: "0.3" and mainSteps' }];
   }
+  // Command documents (schemaVersion 1.2/2.0/2.2) have checks of their own.
+  if (isCommandDocument(doc)) return checkCommandDocument(doc as Record<string, unknown>, file);
   return checks.flatMap((c) => (RUNNERS[c] as (doc: unknown, file: string) => Diagnostic[])(doc, file));
 }
 

@@ -1,13 +1,13 @@
 import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { AutomationDocument } from '../../automation';
+import { SsmDocument } from '../../automation';
 import { InstanceTagCondition } from '../derived-policy';
 import { SshRescueAutomationRole } from '../ssh-rescue-automation-role';
 import { SshRescueRunbooks } from '../ssh-rescue-runbooks';
 
 /** Properties of {@link RunbooksStack}. */
 export interface RunbooksStackProps extends StackProps {
-  readonly documents: readonly AutomationDocument[];
+  readonly documents: readonly SsmDocument[];
   /** @default '' */
   readonly prefix?: string;
   /** @default - no tag condition */

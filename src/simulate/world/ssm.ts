@@ -1,5 +1,5 @@
 import { VirtualClock } from '../clock';
-import { SimulatorLimitationError } from '../errors';
+import { AWS_RUN_SHELL_SCRIPT, CommandDocumentSpec, resolveCommand } from '../command-document';
 import { draw, Latencies } from '../latency';
 import { Rng } from '../rng';
 import { Ec2 } from './ec2';
@@ -25,13 +25,16 @@ interface Invocation {
 const DEFAULT_DELIVERY_TIMEOUT_S = 3600;
 
 /**
- * Simulated AWS Systems Manager: managed-node information and Run Command with
- * AWS-RunShellScript. Commands that contain the repair script (its `# ec2-ssh-rescue`
- * marker line) change the instance's SSH state as the script would; other shell lines
- * cannot be executed on a simulated instance and complete with empty output.
+ * Simulated AWS Systems Manager: managed-node information and Run Command. SendCommand resolves
+ * the Command document by name (AWS-RunShellScript, or one registered in this account), checks the
+ * parameters as SSM does and fills them into the document's script. A script that contains the
+ * repair script (its `# ec2-ssh-rescue` marker line) changes the instance's SSH state as the script
+ * would; other shell lines cannot be executed on a simulated instance and complete with empty output.
  */
 export class Ssm {
   readonly invocations = new Map<string, Invocation>();
+  /** Command documents of the account, by name; AWS-RunShellScript is always there (AWS-owned). */
+  readonly commandDocuments = new Map<string, CommandDocumentSpec>([[AWS_RUN_SHELL_SCRIPT.name, AWS_RUN_SHELL_SCRIPT]]);
   /** Automation executions of this world, read live (an execution may query itself). */
   private readonly executions = new Map<string, () => Record<string, unknown>>();
   readonly operations: Readonly<Record<string, Operation>>;
@@ -52,6 +55,11 @@ export class Ssm {
       GetCommandInvocation: (p) => this.getCommandInvocation(p),
       GetAutomationExecution: (p) => this.getAutomationExecution(p),
     };
+  }
+
+  /** Creates (or replaces) a Command document in the simulated account. */
+  registerCommandDocument(doc: CommandDocumentSpec): void {
+    this.commandDocuments.set(doc.name, doc);
   }
 
   /** Makes an execution visible to GetAutomationExecution; `view` returns its current record. */
@@ -94,13 +102,14 @@ export class Ssm {
     const r: ParamReader = this.reader('SendCommand', p);
     r.only(['DocumentName', 'InstanceIds', 'Targets', 'Parameters', 'TimeoutSeconds', 'Comment', 'CloudWatchOutputConfig', 'OutputS3BucketName', 'OutputS3KeyPrefix', 'MaxConcurrency', 'MaxErrors', 'DocumentVersion', 'ServiceRoleArn', 'NotificationConfig']);
     const documentName = r.string('DocumentName');
-    if (documentName !== 'AWS-RunShellScript') {
-      throw new SimulatorLimitationError(`simulated SSM runs only AWS-RunShellScript, not ${documentName}`);
-    }
+    // An unknown name is SendCommand's InvalidDocument ("The specified SSM document doesn't exist").
+    // https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_SendCommand.html
+    const document = this.commandDocuments.get(documentName);
+    if (document === undefined) return r.fail('InvalidDocument', `Document ${documentName} does not exist in your account.`);
     const ids = r.stringList('InstanceIds');
     const parameters = r.struct('Parameters') ?? {};
-    const commands = parameters.commands;
-    if (!Array.isArray(commands) || commands.length === 0) r.fail('InvalidParameters', 'Parameter "commands" is required for AWS-RunShellScript.');
+    const resolved = resolveCommand(document, parameters);
+    if ('error' in resolved) return r.fail('InvalidParameters', resolved.error);
     const timeoutMs = Number(p.TimeoutSeconds ?? DEFAULT_DELIVERY_TIMEOUT_S) * 1000;
     // SendCommand refuses instances whose agent is not online (InvalidInstanceId, API reference).
     const targets: Instance[] = ids.map((id) => {
@@ -109,7 +118,7 @@ export class Ssm {
       return i;
     });
     const commandId = `${this.rng.hex(8)}-${this.rng.hex(4)}-${this.rng.hex(4)}-${this.rng.hex(4)}-${this.rng.hex(12)}`;
-    const text = commands.map(String).join('\n');
+    const text = resolved.script;
     for (const i of targets) {
       const inv: Invocation = { commandId, instanceId: i.instanceId, documentName, status: 'Pending', responseCode: -1, stdout: '', stderr: '' };
       this.invocations.set(`${commandId}/${i.instanceId}`, inv);
