@@ -1,11 +1,7 @@
 #!/bin/sh
-# ec2-ssh-rescue: diagnose/repair why sshd refuses a valid key. POSIX sh. Usage:
-#  --user NAME --mode fix|diagnose [--strict] [--recursive] [--request-id ID] [--console]
-# Last line is JSON. Exit: 0 ok/fixed/needs-fix, 2 bad-input, 3 user-not-found,
-# 4 cannot-fix (README.md). Never follows a symlink or acts through a hardlink.
-# No arguments (cloud-init scripts-user): this file is the user data's shell part byte
-# for byte and the user name must never be spliced into shell code, so the arguments
-# are DATA from the "# ec2-ssh-rescue-args:" line, split into words, never eval'd.
+# ec2-ssh-rescue: diagnose/repair why sshd refuses a valid key. POSIX sh. See README.md.
+# Never follows a symlink or acts through a hardlink. With no arguments (user data) the
+# arguments are DATA from the "# ec2-ssh-rescue-args:" line, never eval'd.
 set -u -f
 umask 077
 LC_ALL=C PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
@@ -286,6 +282,12 @@ EOF
     fd blocking ACCOUNT_EXPIRED '' "account expired (chage -E -1)"
 }
 
+# ssh.socket: sshd makes its privsep dir at the 1st connection; -t/-T need it now.
+privsep() {
+  d=$(sshd_run -t 2>&1 | sed -n 's|^Missing privilege separation directory: \(/[^[:space:]]*\).*|\1|p')
+  [ -z "$d" ] || if mkdir -m 0755 -- "$d"; then fd info PRIVSEP_DIR_CREATED "$d" "created 0755 root"
+  else fd blocking PRIVSEP_DIR_MISSING "$d" "cannot create it"; fi
+}
 check_sshd() {
   v=$("$SSHD" -V 2>&1 | sed -n 's/.*OpenSSH_\([0-9]*\)\.\([0-9]*\).*/\1 \2/p' | head -n 1)
   SSHD_V=$((${v% *}0 * 10 + ${v#* }0 / 10)) # major*100+minor, 0 if unknown
@@ -326,6 +328,7 @@ if [ $UD = 1 ]; then
   [ ! -e "$MARK" ] || [ "$MODE" != fix ] || { say "request already applied: diagnose only"; MODE=diagnose; }
 fi
 say "mode=$MODE user=$USER_NAME strict=$STRICT recursive=$RECURSIVE request=$REQUEST_ID"
+privsep
 [ -n "$USER_NAME" ] || detect_user
 PW=$(getent passwd "$USER_NAME") || { fd blocking USER_NOT_FOUND '' "user $USER_NAME does not exist"; finish user-not-found 3; }
 IFS=: read -r _ _ UID_N GID_N _ HOME_D _ <<EOF

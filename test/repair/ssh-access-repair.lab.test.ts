@@ -15,6 +15,7 @@ const MATRIX = [
 const SPECIAL = [
   'trap_key_to_passwd', 'trap_ssh_to_etc', 'trap_hardlink', 'trap_hostile_name', 'trap_no_user',
   'trap_nologin', 'trap_locked', 'trap_expired', 'ssh_missing', 'diagnose_only', 'reports', 'detect_user',
+  'privsep_missing',
 ];
 const SHELLS = ['dash', 'bash', 'ash'];
 const ALL = [...MATRIX, ...SPECIAL].map((name, i) => `${name}:${SHELLS[i % SHELLS.length]}`);
@@ -23,7 +24,7 @@ describeWithTools('ssh-access-repair.sh against a real sshd', ['sshd', 'ssh', 'u
   let out = '';
   beforeAll(async () => {
     out = await runLab(ALL);
-  }, 120_000);
+  }, 600_000); // 35 scenarios: ~100 s on an idle machine, several minutes on a loaded one
   afterAll(() => rmSync(out, { recursive: true, force: true }));
   const dir = (name: string): string => `${out}/${name}`;
 
@@ -159,5 +160,26 @@ describeWithTools('ssh-access-repair.sh against a real sshd', ['sshd', 'ssh', 'u
     expect([observed(d, 'login.before'), report(d, 'run1').user, report(d, 'run1').verdict, observed(d, 'login.after')]).toEqual(['255', 'ec2-user', 'fixed', '0']);
     const ambiguous = report(d, 'run2');
     expect({ rc: observed(d, 'run2.rc'), verdict: ambiguous.verdict, code: ambiguous.findings[0].code }).toEqual({ rc: '2', verdict: 'bad-input', code: 'USER_AMBIGUOUS' });
+  });
+
+  test('socket-activated sshd: a missing privilege-separation directory is created 0755 root and the fix goes on', () => {
+    const d = dir('privsep_missing');
+    const r = report(d, 'run1');
+    expect({ rc: observed(d, 'run1.rc'), verdict: r.verdict }).toEqual({ rc: '0', verdict: 'fixed' });
+    expect(r.findings.filter((f) => f.code.startsWith('PRIVSEP') || f.code === 'SSHD_CONFIG_ERROR')).toEqual([
+      { code: 'PRIVSEP_DIR_CREATED', path: '/run/sshd', message: 'created 0755 root' },
+    ]);
+    expect(observed(d, 'privsep.after')).toBe('root root 755');
+    expect([observed(d, 'login.before'), observed(d, 'login.after')]).toEqual(['255', '0']);
+  });
+
+  test('a real sshd_config error is still SSHD_CONFIG_ERROR, not a missing directory, and changes nothing', () => {
+    const d = dir('privsep_missing');
+    const r = report(d, 'broken');
+    expect({ rc: observed(d, 'broken.rc'), verdict: r.verdict, actions: r.actions }).toEqual({ rc: '4', verdict: 'cannot-fix', actions: [] });
+    expect(r.findings.map((f) => f.code)).toContain('SSHD_CONFIG_ERROR');
+    expect(r.findings.map((f) => f.code).filter((c) => c.startsWith('PRIVSEP'))).toEqual([]);
+    expect(r.findings[0].message).toContain('NoSuchKeyword');
+    expect([observed(d, 'privsep.broken'), observed(d, 'home.broken')]).toEqual(['missing', '777']);
   });
 });

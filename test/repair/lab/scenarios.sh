@@ -207,3 +207,26 @@ scenario_online() {
   login online-user >"$d/login.after"
   snapshot_outside /home/online-user >"$d/outside.after"
 }
+
+# Socket-activated sshd (ssh.socket): the privilege-separation directory does not exist until
+# the first connection, and `sshd -t`/`-T` refuse to run without it. The script must create
+# it (0755 root) and go on fixing; a real configuration error must still be reported as one
+# and not be mistaken for the missing directory. The lab's running sshd needs the directory
+# for every new connection, so it is put back at the end.
+scenario_privsep_missing() {
+  local d=$1 sh=$2 cfg
+  mkuser t-psep; chmod 0777 /home/t-psep
+  login t-psep >"$d/login.before"
+  rmdir /run/sshd
+  run_script "$d" run1 "$sh" --user t-psep --mode fix
+  stat -c '%U %G %a' /run/sshd >"$d/privsep.after" 2>/dev/null || echo missing >"$d/privsep.after"
+  login t-psep >"$d/login.after"
+  rmdir /run/sshd
+  cfg=$WORK/sshd_config.psep-broken
+  { cat "$SSHD_CONFIG"; echo "NoSuchKeyword yes"; } >"$cfg"
+  chmod 0777 /home/t-psep
+  SSHD_CONFIG=$cfg run_script "$d" broken "$sh" --user t-psep --mode fix
+  if [ -e /run/sshd ]; then echo present >"$d/privsep.broken"; else echo missing >"$d/privsep.broken"; fi
+  stat -c '%a' /home/t-psep >"$d/home.broken"
+  mkdir -m 0755 /run/sshd
+}
