@@ -78,22 +78,22 @@ export class Simulator {
   run(world: World, documentName: string, parameters: ParameterInput, options: RunOptions = {}): Promise<AutomationExecution> {
     // The account holds the Command documents the runbooks send, as a deployment creates them.
     for (const c of this.commandDocuments.values()) world.ssm.registerCommandDocument(c);
-    return this.start(world, documentName, parameters, 0, options);
+    return this.start(world, documentName, parameters, 0, options, undefined);
   }
 
-  private start(world: World, documentName: string, parameters: ParameterInput, depth: number, options: RunOptions): Promise<AutomationExecution> {
+  private start(world: World, documentName: string, parameters: ParameterInput, depth: number, options: RunOptions, parentExecutionId: string | undefined): Promise<AutomationExecution> {
     const doc = this.documents.get(documentName);
     if (!doc) throw new Error(`no document named ${documentName} is loaded (loaded: ${[...this.documents.keys()].join(', ') || 'none'})`);
     const host: ExecutionHost = {
       world,
       documents: this.documents,
       python: () => this.python(),
-      runChild: (name, params, parentDepth) => {
+      runChild: (name, params, parentDepth, parentId) => {
         if (parentDepth + 1 > MAX_DEPTH) throw new Error(`aws:executeAutomation nested deeper than ${MAX_DEPTH}`);
-        return this.start(world, name, params, parentDepth + 1, options);
+        return this.start(world, name, params, parentDepth + 1, options, parentId);
       },
     };
-    return new Execution(host, doc, parameters, depth, { hooks: options.hooks, onCancelLimitSeconds: options.onCancelLimitSeconds }).run();
+    return new Execution(host, doc, parameters, depth, { hooks: options.hooks, onCancelLimitSeconds: options.onCancelLimitSeconds, parentExecutionId }).run();
   }
 
   /** The least busy worker, starting workers lazily up to the configured number. */

@@ -53,13 +53,21 @@ export interface StepFaultEffect {
   readonly cancel?: boolean;
 }
 
-/** Hooks a fault injector uses; all optional. */
+/** Hooks a fault injector or an observer uses; all optional. */
 export interface StepHooks {
   /** Awaited before each step starts (lets a scheduler interleave executions at step boundaries). */
   beforeStep?(document: string, step: StepSpec): Promise<void> | void;
-  onStepStart?(document: string, step: StepSpec): StepFaultEffect | undefined;
+  /** An execution (root or child) is about to run its first step. */
+  onExecutionStart?(executionId: string, document: string, parentExecutionId: string | undefined): void;
+  onStepStart?(document: string, step: StepSpec, executionId: string): StepFaultEffect | undefined;
   /** After each attempt of a step (maxAttempts may make several). */
-  onAttemptEnd?(document: string, step: StepSpec): void;
+  onAttemptEnd?(document: string, step: StepSpec, executionId: string): void;
+  /**
+   * After a step's work, before its record is written: an observer may wait here (to let
+   * wall-clock time catch up with virtual time) and return `cancel` when a cancel request
+   * arrived while the step ran.
+   */
+  afterStep?(document: string, step: StepSpec, executionId: string): Promise<StepFaultEffect | undefined>;
 }
 
 /** Options of one execution. */
@@ -76,6 +84,8 @@ export interface ExecutionOptions {
    */
   readonly maxStepRuns?: number;
   readonly hooks?: StepHooks;
+  /** The execution whose aws:executeAutomation step started this one. */
+  readonly parentExecutionId?: string;
 }
 
 type SequenceEnd = { kind: 'completed' | 'end' | 'abort' | 'stopped' } | { kind: 'cancelled'; step: StepSpec };
@@ -141,6 +151,7 @@ export class Execution {
   }
 
   async run(): Promise<AutomationExecution> {
+    this.options.hooks?.onExecutionStart?.(this.id, this.doc.name, this.options.parentExecutionId);
     let scope: Scope;
     try {
       const parameters = resolveParameters(this.doc, this.input);
@@ -263,7 +274,7 @@ export class Execution {
     const { clock } = this.host.world;
     const startMs = clock.now;
     const maxAttempts = Math.max(1, Number(step.maxAttempts ?? 1));
-    const effect = this.options.hooks?.onStepStart?.(this.doc.name, step);
+    let effect = this.options.hooks?.onStepStart?.(this.doc.name, step, this.id);
     let attempts = 0;
     let status: StepStatus = 'Failed';
     let failure: string | undefined;
@@ -291,9 +302,11 @@ export class Execution {
         failure = e.message;
         if (effect?.cancel) break;
       } finally {
-        this.options.hooks?.onAttemptEnd?.(this.doc.name, step);
+        this.options.hooks?.onAttemptEnd?.(this.doc.name, step, this.id);
       }
     }
+    const late = await this.options.hooks?.afterStep?.(this.doc.name, step, this.id);
+    if (late?.cancel && !this.cancelled) effect = { ...effect, cancel: true };
     if (effect?.cancel) {
       status = 'Cancelled';
       failure = 'Execution cancelled while the step was running';
@@ -331,7 +344,7 @@ export class Execution {
       documents: parent.documents,
       python: () => parent.python(),
       runChild: async (name, params, depth) => {
-        const child = await parent.runChild(name, params, depth);
+        const child = await parent.runChild(name, params, depth, this.id);
         this.children.push(child);
         return child;
       },

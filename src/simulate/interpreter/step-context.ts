@@ -28,7 +28,7 @@ export interface ExecutionHost {
   readonly world: World;
   readonly documents: ReadonlyMap<string, AutomationDocument>;
   python(): PythonWorker;
-  runChild(documentName: string, parameters: ParameterInput, parentDepth: number): Promise<AutomationExecution>;
+  runChild(documentName: string, parameters: ParameterInput, parentDepth: number, parentExecutionId?: string): Promise<AutomationExecution>;
 }
 
 /** Everything an action handler needs while one step runs. */
