@@ -5,11 +5,12 @@
 #   python3-botocore       botocore API models for the simulator's boto3 stand-in, and the real serializer for the user-data round trip
 #   shellcheck, dash, busybox  the repair script is linted and run under several POSIX shells
 #   util-linux             unshare, for the lab's private mount namespace
+#   awscli                 the real AWS CLI v2 (/usr/bin/aws) drives the simulator's local SSM endpoint in the tests
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends \
   openssh-server openssh-client cloud-init python3 python3-yaml python3-botocore \
-  shellcheck dash busybox util-linux passwd procps >/dev/null
+  shellcheck dash busybox util-linux passwd procps awscli >/dev/null
 echo "system dependencies installed"

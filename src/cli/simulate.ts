@@ -4,6 +4,7 @@ import { CaseResult, runMatrix } from '../simulate/matrix';
 import { RUNBOOK_PROFILES } from '../simulate/runbook-profiles';
 import { findScenario, SCENARIOS } from '../simulate/scenarios';
 import { Simulator } from '../simulate/simulator';
+import { listScenarios, parseSpeed, startServe } from './simulate-serve';
 
 interface SimulateOptions {
   runbook?: string;
@@ -12,6 +13,17 @@ interface SimulateOptions {
   seed: number;
   json?: boolean;
   dir: string;
+  serve?: boolean;
+  port: number;
+  scenarioMap?: string;
+  speed: string;
+  listScenarios?: boolean;
+}
+
+function parsePort(value: string): number {
+  const n = Number(value);
+  if (!/^\d{1,5}$/.test(value) || n > 65535) throw new InvalidArgumentError(`port must be 0..65535, got ${value}`);
+  return n;
 }
 
 function parseSeed(value: string): number {
@@ -57,7 +69,32 @@ export function registerSimulate(program: Command): void {
     .option('--seed <n>', 'seed of the simulated world (runs are deterministic for a seed)', parseSeed, 1)
     .option('--json', 'print every run as JSON')
     .option('--dir <dir>', 'directory holding the rendered runbooks', 'runbooks')
+    .option('--list-scenarios', 'list the scenarios and exit')
+    .option('--serve', 'serve the runbooks as a local SSM endpoint on 127.0.0.1 (AWS JSON 1.1) until interrupted')
+    .option('--port <n>', 'with --serve: port (0: any free port, printed on stdout)', parsePort, 0)
+    .option('--scenario-map <map>', `with --serve: scenario per instance, e.g. i-0123456789abcdef0=in-asg,i-0fedcba9876543210=agent-offline (others: managed-online)`)
+    .option('--speed <x>', 'with --serve: virtual seconds per wall-clock second, or max', '30')
     .action(async (opts: SimulateOptions) => {
+      if (opts.listScenarios === true) {
+        process.stdout.write(`${listScenarios()}\n`);
+        return;
+      }
+      if (opts.serve === true) {
+        const served = await startServe({ port: opts.port, scenarioMap: opts.scenarioMap, speed: parseSpeed(opts.speed), dir: opts.dir });
+        await new Promise<void>((resolve) => {
+          const stop = (): void => {
+            process.off('SIGINT', stop);
+            process.off('SIGTERM', stop);
+            resolve();
+          };
+          process.on('SIGINT', stop);
+          process.on('SIGTERM', stop);
+        });
+        process.stderr.write('simulate --serve: stopping (running executions are cancelled and their cleanup finishes first)\n');
+        await served.close();
+        return;
+      }
+      if (opts.scenarioMap !== undefined || opts.port !== 0) throw new Error('--scenario-map and --port go with --serve');
       // Everything is checked before the first run.
       const scenarios = opts.scenario === undefined ? SCENARIOS : [findScenario(opts.scenario)];
       const sim = new Simulator([...Simulator.loadDir(opts.dir), baselineDocument()], { pythonWorkers: 2 });
