@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { registerRenderUserData } from './cli/render-userdata';
+import { registerRun } from './cli/run';
 import { registerSimulate } from './cli/simulate';
 import { registerSynth } from './cli/synth';
 import { registerValidate } from './cli/validate';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerValidate(program);
   registerRenderUserData(program);
   registerSimulate(program);
+  registerRun(program);
   return program;
 }
 
