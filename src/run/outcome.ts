@@ -129,6 +129,7 @@ export function describeOutcome(o: Outcome): string {
     lines.push(`  public IP: ${before} -> ${after}${before !== after && o.publicIpAfter !== undefined ? '  (changed: connect to the new address)' : ''}`);
   }
   if (o.changes.length > 0) lines.push('  changed and undone:', ...o.changes.map((c) => `    - ${c}`));
+  else if (o.actions.length > 0) lines.push('  changed:   only what the actions above list, on the instance');
   else lines.push('  changed:   nothing (no step that changes the instance or its group ran)');
   lines.push(o.good ? 'Result: good — the key should be accepted now.' : o.status === 'Cancelled' ? 'Result: cancelled.' : 'Result: not repaired.');
   return lines.join('\n');

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
+import { CommandDocumentSpec, isCommandDocumentText, parseCommandDocument } from '../command-document';
 import { AutomationDocument, parseDocument, StepSpec } from '../document';
 import { StepHooks } from '../interpreter/execution';
 import { AutomationExecution } from '../interpreter/execution-types';
@@ -20,7 +21,9 @@ export class ApiError extends Error {
 
 /** A document the endpoint holds, with the text it was created from. */
 interface HeldDocument {
-  readonly doc: AutomationDocument;
+  /** A runbook, or a Command document a runbook sends (aws:runCommand). */
+  readonly doc: AutomationDocument | CommandDocumentSpec;
+  readonly type: 'Automation' | 'Command';
   readonly content: string;
   readonly format: 'YAML' | 'JSON';
   readonly createdMs: number;
@@ -118,10 +121,20 @@ export class SsmEndpoint {
   }
 
   /** Holds a document as CreateDocument would, without the API call (documents from --dir). */
-  addDocument(name: string, content: string, format: 'YAML' | 'JSON'): void {
-    const doc = this.parse(name, content, format);
-    this.documents.set(name, { doc, content, format, createdMs: Date.now(), hash: createHash('sha256').update(content).digest('hex') });
+  addDocument(name: string, content: string, format: 'YAML' | 'JSON', type?: string): void {
+    const command = type === 'Command' || (type === undefined && isCommandDocumentText(content));
+    const doc = command ? this.parseCommand(name, content, format) : this.parse(name, content, format);
+    this.documents.set(name, { doc, type: command ? 'Command' : 'Automation', content, format, createdMs: Date.now(), hash: createHash('sha256').update(content).digest('hex') });
     this.simulator.add(doc);
+  }
+
+  private parseCommand(name: string, content: string, format: string): CommandDocumentSpec {
+    if (format === 'JSON') this.parse(name, content, 'JSON-syntax');
+    try {
+      return parseCommandDocument(content, name);
+    } catch (e) {
+      throw new ApiError('InvalidDocumentContent', (e as Error).message);
+    }
   }
 
   /** Every execution's record as GetAutomationExecution returns it (for comparisons in tests). */
@@ -160,12 +173,13 @@ export class SsmEndpoint {
   // ---- documents ----
 
   private parse(name: string, content: string, format: string): AutomationDocument {
-    if (format === 'JSON') {
+    if (format === 'JSON' || format === 'JSON-syntax') {
       try {
         JSON.parse(content);
       } catch (e) {
         throw new ApiError('InvalidDocumentContent', `DocumentFormat is JSON but the content is not JSON: ${(e as Error).message}`);
       }
+      if (format === 'JSON-syntax') return undefined as never;
     } else if (format !== 'YAML') {
       throw new ApiError('InvalidDocumentContent', `the local SSM endpoint holds YAML and JSON Automation documents, not ${format}`);
     }
@@ -204,10 +218,10 @@ export class SsmEndpoint {
       CreatedDate: h.createdMs / 1000,
       Status: 'Active',
       DocumentVersion: '1',
-      ...(h.doc.description !== undefined ? { Description: h.doc.description } : {}),
+      ...('description' in h.doc && typeof h.doc.description === 'string' ? { Description: h.doc.description } : {}),
       PlatformTypes: ['Windows', 'Linux', 'MacOS'],
-      DocumentType: 'Automation',
-      SchemaVersion: '0.3',
+      DocumentType: h.type,
+      SchemaVersion: h.type === 'Automation' ? '0.3' : '2.2',
       LatestVersion: '1',
       DefaultVersion: '1',
       DocumentFormat: h.format,
@@ -216,13 +230,14 @@ export class SsmEndpoint {
 
   private createDocument(input: Json): Json {
     const name = String(input.Name);
-    if (input.DocumentType !== 'Automation') {
-      throw new ApiError('InvalidDocumentContent', `the local SSM endpoint runs Automation documents; DocumentType ${String(input.DocumentType ?? 'Command')} is not simulated`);
+    const type = String(input.DocumentType ?? 'Command');
+    if (type !== 'Automation' && type !== 'Command') {
+      throw new ApiError('InvalidDocumentContent', `the local SSM endpoint holds Automation and Command documents; DocumentType ${type} is not simulated`);
     }
     // CreateDocument's DocumentFormat defaults to JSON (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_CreateDocument.html).
     const format = String(input.DocumentFormat ?? 'JSON');
     if (this.documents.has(name)) throw new ApiError('DocumentAlreadyExists', `Document with same name ${name} already exists`);
-    this.addDocument(name, String(input.Content), format as 'YAML' | 'JSON');
+    this.addDocument(name, String(input.Content), format as 'YAML' | 'JSON', type);
     return { DocumentDescription: this.description(name, this.documents.get(name) as HeldDocument) };
   }
 
@@ -241,7 +256,7 @@ export class SsmEndpoint {
       DocumentVersion: '1',
       Status: 'Active',
       Content: content,
-      DocumentType: 'Automation',
+      DocumentType: h.type,
       DocumentFormat: format,
     };
   }
@@ -252,16 +267,16 @@ export class SsmEndpoint {
     for (const f of (input.Filters ?? []) as { Key: string; Values?: string[] }[]) {
       const values = f.Values ?? [];
       if (f.Key === 'Name') names = names.filter((n) => values.includes(n));
-      else if (f.Key === 'DocumentType') names = names.filter(() => values.includes('Automation'));
+      else if (f.Key === 'DocumentType') names = names.filter((n) => values.includes(this.documents.get(n)?.type ?? ''));
       else if (f.Key === 'Owner') names = names.filter(() => values.some((v) => ['Self', 'Private', 'All'].includes(v)));
-      else if (f.Key === 'SchemaVersion') names = names.filter(() => values.includes('0.3'));
+      else if (f.Key === 'SchemaVersion') names = names.filter((n) => values.includes(this.documents.get(n)?.type === 'Automation' ? '0.3' : '2.2'));
       else throw new ApiError('InvalidFilterKey', `the local SSM endpoint filters documents by Name, DocumentType, Owner and SchemaVersion, not ${f.Key}`);
     }
     const { page, next } = this.paginate(names, input);
     return {
       DocumentIdentifiers: page.map((n) => {
         const h = this.documents.get(n) as HeldDocument;
-        return { Name: n, CreatedDate: h.createdMs / 1000, Owner: this.accountId, PlatformTypes: ['Windows', 'Linux', 'MacOS'], DocumentVersion: '1', DocumentType: 'Automation', SchemaVersion: '0.3', DocumentFormat: h.format };
+        return { Name: n, CreatedDate: h.createdMs / 1000, Owner: this.accountId, PlatformTypes: ['Windows', 'Linux', 'MacOS'], DocumentVersion: '1', DocumentType: h.type, SchemaVersion: h.type === 'Automation' ? '0.3' : '2.2', DocumentFormat: h.format };
       }),
       ...(next !== undefined ? { NextToken: next } : {}),
     };
@@ -350,6 +365,7 @@ export class SsmEndpoint {
     if (input.Mode !== undefined && input.Mode !== 'Auto') throw new ApiError('InvalidAutomationExecutionParametersException', `the local SSM endpoint runs Mode Auto only, not ${String(input.Mode)}`);
     const name = String(input.DocumentName);
     const held = this.held(name, input.DocumentVersion, 'AutomationDefinitionNotFoundException');
+    if (held.type !== 'Automation') throw new ApiError('AutomationDefinitionNotFoundException', `${name} is a Command document, not an Automation runbook`);
     const parameters = (input.Parameters ?? {}) as Record<string, string[]>;
     // ClientToken makes the call idempotent (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_StartAutomationExecution.html).
     const requestKey = JSON.stringify([name, input.DocumentVersion ?? null, parameters]);
@@ -359,7 +375,7 @@ export class SsmEndpoint {
       if (seen) return { AutomationExecutionId: seen.id };
     }
     try {
-      resolveParameters(held.doc, parameters);
+      resolveParameters(held.doc as AutomationDocument, parameters);
     } catch (e) {
       if (e instanceof ParameterError) throw new ApiError('InvalidAutomationExecutionParametersException', e.message);
       throw e;
@@ -425,7 +441,8 @@ export class SsmEndpoint {
   }
 
   private stepExecutions(rec: ServedExecution, live: Json): Json[] {
-    const doc = this.documents.get(rec.documentName)?.doc;
+    const held = this.documents.get(rec.documentName);
+    const doc = held?.type === 'Automation' ? (held.doc as AutomationDocument) : undefined;
     const spec = (name: string): StepSpec | undefined => doc?.mainSteps.find((s) => s.name === name);
     const steps = (live.StepExecutions ?? []) as Json[];
     const out: Json[] = steps.map((s, i) => {
