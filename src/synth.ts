@@ -25,7 +25,8 @@ export function synthesize(runbooks: readonly Runbook[] = allRunbooks()): SynthR
     const yamlName = `${rb.document.name}.yaml`;
     files.set(yamlName, rb.document.toYaml());
     files.set(`${rb.document.name}.md`, documentMarkdown(rb.document, rb));
-    diagnostics.push(...validateDocument(rb.document.toObject(), { file: `runbooks/${yamlName}` }));
+    // Strict: our own runbooks carry no warning either.
+    diagnostics.push(...validateDocument(rb.document.toObject(), { file: `runbooks/${yamlName}`, strict: true }));
   }
   for (const command of commandDocumentsOf(runbooks)) {
     const yamlName = `${command.name}.yaml`;

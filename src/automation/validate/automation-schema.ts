@@ -2,7 +2,7 @@
  * Our own strict JSON Schema (draft-07 dialect, compiled by ajv in strict mode) for
  * Automation documents, schemaVersion 0.3. Stricter than AWS's published schema: no
  * unknown key is accepted at any level, except the API members of the AWS API actions,
- * which the API check validates against the AWS SDK models.
+ * which the API check validates against the API models of the AWS services.
  *
  * Sources (AWS Systems Manager User Guide):
  * - common step properties, actions list:
@@ -18,14 +18,37 @@
  * - parameters: https://docs.aws.amazon.com/systems-manager/latest/userguide/documents-syntax-data-elements-parameters.html
  */
 
-/** A JSON Schema object as ajv takes it. */
-export type JsonSchema = { readonly [keyword: string]: unknown };
+import { ACTIONS, type JsonSchema } from './actions';
+
+export type { JsonSchema } from './actions';
 
 /** Step names: https://docs.aws.amazon.com/systems-manager/latest/userguide/automation-actions.html (name). */
 export const STEP_NAME_PATTERN = '^[a-zA-Z0-9_]+$';
 
-/** The data types of parameters, variables and step outputs. */
+/** The data types of variables and step outputs (automation-action-outputs-inputs.html). */
 export const DATA_TYPES = ['String', 'StringList', 'Integer', 'Boolean', 'MapList', 'StringMap'] as const;
+
+/**
+ * Parameter types that make the console list matching resources; they behave as String
+ * (or StringList for the List<...> forms) at run time. Names and the patterns AWS uses:
+ * https://docs.aws.amazon.com/systems-manager/latest/userguide/populating-input-parameters.html
+ */
+export const RESOURCE_PARAMETER_TYPES: Readonly<Record<string, { readonly base: 'String' | 'StringList'; readonly pattern: string }>> = {
+  'AWS::EC2::Instance::Id': { base: 'String', pattern: '^m?i-([a-z0-9]{8}|[a-z0-9]{17})$' },
+  'List<AWS::EC2::Instance::Id>': { base: 'StringList', pattern: '^m?i-([a-z0-9]{8}|[a-z0-9]{17})$' },
+  'AWS::S3::Bucket::Name': { base: 'String', pattern: '^[0-9a-z][a-z0-9\\-\\.]{3,63}$' },
+  'List<AWS::S3::Bucket::Name>': { base: 'StringList', pattern: '^[0-9a-z][a-z0-9\\-\\.]{3,63}$' },
+  'AWS::IAM::Role::Arn': { base: 'String', pattern: '^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b):iam::[0-9]{12}:role/.*$' },
+  'List<AWS::IAM::Role::Arn>': { base: 'StringList', pattern: '^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b):iam::[0-9]{12}:role/.*$' },
+};
+
+/** Every parameter type: the data types and the resource types. */
+export const PARAMETER_TYPES: readonly string[] = [...DATA_TYPES, ...Object.keys(RESOURCE_PARAMETER_TYPES)];
+
+/** The data type a parameter type behaves as at run time. */
+export function baseType(type: string): string {
+  return RESOURCE_PARAMETER_TYPES[type]?.base ?? type;
+}
 
 /**
  * `aws:branch` operators (automation-action-branch.html). `NumericEqual` is not a
@@ -45,222 +68,10 @@ export const BRANCH_OPERATORS = [
   'BooleanEquals',
 ] as const;
 
-/**
- * `aws:executeScript` runtimes. Python 3.6–3.8 can no longer be used in new or updated
- * runbooks since 2024-12-04 (notice on automation-action-executeScript.html), so only
- * 3.9 and later are accepted.
- */
-export const SCRIPT_RUNTIME_PATTERN = '^(python3\\.(9|1[0-9])|PowerShell 7\\.[0-9]|PowerShell Core 6\\.0)$';
-
-const REF = '^\\s*\\{\\{\\s*[^{}]+?\\s*\\}\\}\\s*$';
-/** A whole value given as a `{{ reference }}`. */
-const ref: JsonSchema = { type: 'string', pattern: REF, description: 'a {{ reference }}' };
-
-function orRef(schema: JsonSchema, what: string): JsonSchema {
-  return { anyOf: [schema, ref], description: `${what} or a {{ reference }}` };
-}
-
 const str: JsonSchema = { type: 'string' };
-const bool = orRef({ type: 'boolean' }, 'a boolean');
-const int = orRef({ type: 'integer' }, 'an integer');
-const strList = orRef({ type: 'array', items: { type: 'string' } }, 'a list of strings');
-const obj = orRef({ type: 'object' }, 'a map');
-const mapList = orRef({ type: 'array', items: { type: 'object' } }, 'a list of maps');
-const enumOrRef = (values: readonly string[]): JsonSchema =>
-  orRef({ type: 'string', enum: values }, `one of ${values.join(', ')}`);
 
-/** ISO 8601 duration such as PT10M (automation-action-sleep.html). */
-const ISO_DURATION = '^P(?!$)(\\d+Y)?(\\d+M)?(\\d+W)?(\\d+D)?(T(?=\\d)(\\d+H)?(\\d+M)?(\\d+S)?)?$';
-
-/** Action → schema of its `inputs` (closed unless the action forwards API members). */
-const INPUTS: Record<string, JsonSchema> = {
-  'aws:executeAwsApi': {
-    type: 'object',
-    required: ['Service', 'Api'],
-    properties: { Service: str, Api: str },
-  },
-  'aws:waitForAwsResourceProperty': {
-    type: 'object',
-    required: ['Service', 'Api', 'PropertySelector', 'DesiredValues'],
-    properties: { Service: str, Api: str, PropertySelector: str, DesiredValues: { type: 'array', minItems: 1 } },
-  },
-  'aws:assertAwsResourceProperty': {
-    type: 'object',
-    required: ['Service', 'Api', 'PropertySelector', 'DesiredValues'],
-    properties: { Service: str, Api: str, PropertySelector: str, DesiredValues: { type: 'array', minItems: 1 } },
-  },
-  'aws:branch': {
-    type: 'object',
-    required: ['Choices'],
-    additionalProperties: false,
-    properties: {
-      Choices: { type: 'array', minItems: 1, items: { $ref: '#/$defs/choice' } },
-      Default: { type: 'string', pattern: STEP_NAME_PATTERN },
-    },
-  },
-  'aws:changeInstanceState': {
-    type: 'object',
-    required: ['InstanceIds', 'DesiredState'],
-    additionalProperties: false,
-    properties: {
-      InstanceIds: strList,
-      DesiredState: enumOrRef(['running', 'stopped', 'terminated']),
-      CheckStateOnly: bool,
-      Force: bool,
-      AdditionalInfo: str,
-    },
-  },
-  'aws:runCommand': {
-    type: 'object',
-    required: ['DocumentName'],
-    additionalProperties: false,
-    properties: {
-      DocumentName: str,
-      InstanceIds: strList,
-      Targets: mapList,
-      Parameters: obj,
-      CloudWatchOutputConfig: obj,
-      Comment: str,
-      DocumentHash: str,
-      DocumentHashType: enumOrRef(['Sha256', 'Sha1']),
-      DocumentVersion: str,
-      MaxConcurrency: str,
-      MaxErrors: str,
-      NotificationConfig: obj,
-      OutputS3BucketName: str,
-      OutputS3KeyPrefix: str,
-      ServiceRoleArn: str,
-      TimeoutSeconds: int,
-    },
-  },
-  'aws:executeScript': {
-    type: 'object',
-    required: ['Runtime'],
-    additionalProperties: false,
-    properties: {
-      Runtime: orRef({ type: 'string', pattern: SCRIPT_RUNTIME_PATTERN }, 'python3.9 or later, or PowerShell 7.x'),
-      Handler: str,
-      Script: str,
-      Attachment: str,
-      InputPayload: obj,
-    },
-  },
-  'aws:sleep': {
-    type: 'object',
-    additionalProperties: false,
-    properties: {
-      Duration: orRef({ type: 'string', pattern: ISO_DURATION }, 'an ISO 8601 duration such as PT10M'),
-      Timestamp: str,
-    },
-  },
-  'aws:executeAutomation': {
-    type: 'object',
-    required: ['DocumentName'],
-    additionalProperties: false,
-    properties: {
-      DocumentName: str,
-      DocumentVersion: str,
-      MaxConcurrency: str,
-      MaxErrors: str,
-      RuntimeParameters: obj,
-      Tags: { type: 'array', maxItems: 5, items: { type: 'object' } },
-      TargetLocations: orRef({ type: 'array', minItems: 1, maxItems: 100, items: { type: 'object' } }, '1 to 100 locations'),
-      TargetMaps: mapList,
-      TargetParameterName: str,
-      Targets: mapList,
-    },
-  },
-  'aws:loop': {
-    type: 'object',
-    required: ['Steps'],
-    additionalProperties: false,
-    properties: {
-      Steps: { type: 'array', minItems: 1, items: { $ref: '#/$defs/step' } },
-      Iterators: orRef({ type: 'array', maxItems: 100 }, 'a list of at most 100 items'),
-      IteratorDataType: { type: 'string', enum: ['Boolean', 'Integer', 'String', 'StringMap'] },
-      LoopCondition: { $ref: '#/$defs/condition' },
-      MaxIterations: { type: 'integer', minimum: 1, maximum: 100 },
-    },
-  },
-  'aws:approve': {
-    type: 'object',
-    required: ['Approvers'],
-    additionalProperties: false,
-    properties: {
-      Approvers: orRef({ type: 'array', minItems: 1, maxItems: 10, items: { type: 'string' } }, '1 to 10 approvers'),
-      NotificationArn: str,
-      Message: { type: 'string', maxLength: 4096 },
-      MinRequiredApprovals: int,
-    },
-  },
-  'aws:createTags': {
-    type: 'object',
-    required: ['ResourceIds', 'Tags'],
-    additionalProperties: false,
-    properties: {
-      ResourceIds: strList,
-      Tags: mapList,
-      ResourceType: enumOrRef(['EC2', 'ManagedInstance', 'MaintenanceWindow', 'Parameter']),
-    },
-  },
-  'aws:invokeLambdaFunction': {
-    type: 'object',
-    required: ['FunctionName'],
-    additionalProperties: false,
-    properties: {
-      FunctionName: str,
-      Qualifier: str,
-      InvocationType: enumOrRef(['Event', 'RequestResponse', 'DryRun']),
-      LogType: enumOrRef(['None', 'Tail']),
-      ClientContext: str,
-      InputPayload: obj,
-      Payload: str,
-    },
-  },
-  'aws:pause': { type: 'object', additionalProperties: false, properties: {} },
-  'aws:updateVariable': {
-    type: 'object',
-    required: ['Name', 'Value'],
-    additionalProperties: false,
-    properties: { Name: { type: 'string', pattern: '^variable:[a-zA-Z0-9_]+$' }, Value: {} },
-  },
-  'aws:createImage': {
-    type: 'object',
-    required: ['InstanceId', 'ImageName'],
-    additionalProperties: false,
-    properties: { InstanceId: str, ImageName: str, ImageDescription: str, NoReboot: bool, BlockDeviceMappings: obj },
-  },
-  'aws:deleteImage': {
-    type: 'object',
-    required: ['ImageId'],
-    additionalProperties: false,
-    properties: { ImageId: str },
-  },
-  'aws:copyImage': {
-    type: 'object',
-    required: ['SourceRegion', 'SourceImageId', 'ImageName'],
-    additionalProperties: false,
-    properties: {
-      SourceRegion: str,
-      SourceImageId: str,
-      ImageName: str,
-      ImageDescription: str,
-      Encrypted: bool,
-      KmsKeyId: str,
-      ClientToken: str,
-    },
-  },
-};
-
-/** Per-action ceiling of `timeoutSeconds`, from each action's page. */
-export const MAX_TIMEOUT_SECONDS: Readonly<Record<string, number>> = {
-  'aws:executeScript': 600,
-  'aws:invokeLambdaFunction': 300,
-  'aws:approve': 2592000,
-};
-
-/** Actions this validator knows, in the order of the actions reference. */
-export const SUPPORTED_ACTIONS: readonly string[] = Object.keys(INPUTS).sort();
+/** Actions this validator knows: every action of the actions reference, sorted. */
+export const SUPPORTED_ACTIONS: readonly string[] = [...ACTIONS.keys()].sort();
 
 const OUTPUT: JsonSchema = {
   type: 'object',
@@ -274,7 +85,8 @@ const OUTPUT: JsonSchema = {
 };
 
 function stepBranch(action: string): JsonSchema {
-  const maxTimeout = MAX_TIMEOUT_SECONDS[action];
+  const spec = ACTIONS.get(action);
+  const maxTimeout = spec?.maxTimeoutSeconds;
   return {
     type: 'object',
     required: ['name', 'action', 'inputs'],
@@ -293,7 +105,7 @@ function stepBranch(action: string): JsonSchema {
       isEnd: { type: 'boolean' },
       isCritical: { type: 'boolean' },
       nextStep: { type: 'string', pattern: STEP_NAME_PATTERN },
-      inputs: INPUTS[action],
+      inputs: spec?.inputs,
       outputs: { type: 'array', items: OUTPUT },
     },
   };
@@ -316,7 +128,7 @@ const parameter: JsonSchema = {
   required: ['type'],
   additionalProperties: false,
   properties: {
-    type: { type: 'string', enum: DATA_TYPES },
+    type: { type: 'string', enum: PARAMETER_TYPES },
     description: str,
     default: {},
     allowedValues: { type: 'array', minItems: 1 },

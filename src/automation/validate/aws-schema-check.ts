@@ -11,6 +11,7 @@ import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { AWS_SCHEMA_ALLOWLIST, type AllowlistEntry } from './aws-schema-allowlist';
 import type { Diagnostic } from './diagnostic';
 import { locate } from './json-path';
+import { finding } from './rules';
 
 let compiled: ValidateFunction | undefined;
 
@@ -52,7 +53,7 @@ export function checkAwsSchema(doc: unknown, file: string): Diagnostic[] {
     const key = `${loc.step ?? ''}|${message}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    out.push({ severity: 'error', check: 'aws-schema', file, step: loc.step, message, fix: 'fix the document, or if AWS accepts it, add the difference to AWS_SCHEMA_ALLOWLIST with a reason' });
+    out.push(finding('SSM-AWS-001', file, loc.step, message, 'fix the document, or if AWS accepts it, add the difference to AWS_SCHEMA_ALLOWLIST with a reason'));
   }
   return out;
 }

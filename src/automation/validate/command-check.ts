@@ -52,7 +52,7 @@ export function isCommandDocument(doc: unknown): boolean {
 export function checkCommandDocument(doc: Obj, file: string): Diagnostic[] {
   const out: Diagnostic[] = [];
   const err = (message: string, fix: string, step?: string, check: Diagnostic['check'] = 'schema'): void => {
-    out.push({ severity: 'error', check, file, step, message, fix });
+    out.push({ severity: 'error', check, rule: check === 'reference' ? 'SSM-CMD-002' : 'SSM-CMD-001', file, step, message, fix });
   };
   if (doc.schemaVersion !== '2.2') {
     err(`schemaVersion ${String(doc.schemaVersion)} is an old Command document schema`, 'use schemaVersion "2.2" (versioned, default version, sequenced steps, preconditions)');
@@ -98,7 +98,7 @@ export function checkCommandDocument(doc: Obj, file: string): Diagnostic[] {
       const ref = m[1];
       read.add(ref);
       if (ref.startsWith('ssm:')) {
-        out.push({ severity: 'warning', check: 'reference', file, step: name, message: `{{ ${ref} }} reads a Parameter Store value into the script unchecked`, fix: 'declare a document parameter with an allowedPattern and pass the value instead' });
+        out.push({ severity: 'warning', check: 'reference', rule: 'SSM-CMD-003', file, step: name, message: `{{ ${ref} }} reads a Parameter Store value into the script unchecked`, fix: 'declare a document parameter with an allowedPattern and pass the value instead' });
       } else if (!(ref in parameters)) {
         err(`{{ ${ref} }} is not a parameter of this document`, `declare parameter ${ref} or remove the reference`, name, 'reference');
       }
@@ -117,7 +117,7 @@ function checkParameter(name: string, spec: unknown, file: string): Diagnostic[]
   const out: Diagnostic[] = [];
   const where = `parameters.${name}`;
   const err = (message: string, fix: string): void => {
-    out.push({ severity: 'error', check: 'schema', file, step: where, message, fix });
+    out.push({ severity: 'error', check: 'schema', rule: 'SSM-CMD-001', file, step: where, message, fix });
   };
   if (!/^[A-Za-z0-9_]{1,128}$/.test(name)) err(`parameter name ${name} is not valid`, 'use letters, digits and underscores');
   if (!isObj(spec)) {
@@ -154,14 +154,14 @@ function checkParameter(name: string, spec: unknown, file: string): Diagnostic[]
 
 function checkPrecondition(precondition: unknown, step: string, file: string): Diagnostic[] {
   if (precondition === undefined) {
-    return [{ severity: 'warning', check: 'schema', file, step, message: 'no precondition: the shell script is also sent to Windows nodes, where it fails', fix: 'add precondition: {StringEquals: [platformType, Linux]}' }];
+    return [{ severity: 'warning', check: 'schema', rule: 'SSM-CMD-004', file, step, message: 'no precondition: the shell script is also sent to Windows nodes, where it fails', fix: 'add precondition: {StringEquals: [platformType, Linux]}' }];
   }
   const eq = isObj(precondition) ? precondition.StringEquals : undefined;
   if (!isObj(precondition) || Object.keys(precondition).length !== 1 || !Array.isArray(eq) || eq.length !== 2 || eq[0] !== 'platformType' || !PLATFORMS.includes(String(eq[1]))) {
-    return [{ severity: 'error', check: 'schema', file, step, message: `precondition ${JSON.stringify(precondition)} is not {StringEquals: [platformType, Linux|Windows|MacOS]}`, fix: 'write precondition: {StringEquals: [platformType, Linux]}' }];
+    return [{ severity: 'error', check: 'schema', rule: 'SSM-CMD-001', file, step, message: `precondition ${JSON.stringify(precondition)} is not {StringEquals: [platformType, Linux|Windows|MacOS]}`, fix: 'write precondition: {StringEquals: [platformType, Linux]}' }];
   }
   if (eq[1] === 'Windows') {
-    return [{ severity: 'error', check: 'schema', file, step, message: 'aws:runShellScript runs shell scripts, but the precondition selects Windows', fix: 'use platformType Linux (or MacOS)' }];
+    return [{ severity: 'error', check: 'schema', rule: 'SSM-CMD-001', file, step, message: 'aws:runShellScript runs shell scripts, but the precondition selects Windows', fix: 'use platformType Linux (or MacOS)' }];
   }
   return [];
 }
@@ -169,7 +169,7 @@ function checkPrecondition(precondition: unknown, step: string, file: string): D
 function checkRunShellScriptInputs(inputs: Obj, step: string, file: string): Diagnostic[] {
   const out: Diagnostic[] = [];
   const err = (message: string, fix: string): void => {
-    out.push({ severity: 'error', check: 'schema', file, step, message, fix });
+    out.push({ severity: 'error', check: 'schema', rule: 'SSM-CMD-001', file, step, message, fix });
   };
   for (const key of Object.keys(inputs)) if (!RUN_SHELL_SCRIPT_INPUTS.includes(key)) err(`unknown aws:runShellScript input ${key}`, `use only ${RUN_SHELL_SCRIPT_INPUTS.join(', ')}`);
   const run = inputs.runCommand;

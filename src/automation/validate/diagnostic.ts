@@ -1,4 +1,9 @@
-/** How bad a validation finding is: errors make `validate` exit 1, warnings do not. */
+/**
+ * How bad a validation finding is. `error`: AWS would reject the document, or the step
+ * would certainly fail at run time. `warning`: legal, but likely not what was meant.
+ * Errors make `validate` exit 1; `--strict` (and the `strict` option) turns warnings
+ * into errors.
+ */
 export type Severity = 'error' | 'warning';
 
 /** Which family of checks produced a finding. */
@@ -11,6 +16,8 @@ export type CheckKind = 'schema' | 'aws-schema' | 'graph' | 'reference' | 'api' 
 export interface Diagnostic {
   readonly severity: Severity;
   readonly check: CheckKind;
+  /** Stable rule id such as `SSM-REF-003`; the table of rules is in src/automation/validate/README.md. */
+  readonly rule: string;
   /** File the document came from, or a label such as `<memory>`. */
   readonly file: string;
   /** Step name, or `parameters.X` / `outputs` for non-step findings; undefined for the whole document. */
@@ -25,4 +32,9 @@ export interface Diagnostic {
 export function formatDiagnostic(d: Diagnostic): string {
   const where = d.step === undefined ? d.file : `${d.file}: ${d.step}`;
   return `${where}: ${d.message} — ${d.fix}`;
+}
+
+/** Makes every warning an error (the `--strict` mode), keeping its rule id. */
+export function strictly(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  return diagnostics.map((d) => (d.severity === 'warning' ? { ...d, severity: 'error' } : d));
 }

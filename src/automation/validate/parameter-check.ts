@@ -7,7 +7,9 @@
  * Part of the `reference` check.
  */
 import type { Diagnostic } from './diagnostic';
+import { baseType } from './automation-schema';
 import { isObject, parameters } from './document-view';
+import { finding } from './rules';
 
 const TYPE_TESTS: Record<string, { test: (v: unknown) => boolean; what: string }> = {
   String: { test: (v) => typeof v === 'string', what: 'a string' },
@@ -28,24 +30,26 @@ export function checkParameterDefaults(doc: unknown, file: string): Diagnostic[]
     if (!isObject(def) || typeof def.type !== 'string') continue;
     const step = `parameters.${name}`;
     const err = (message: string, fix: string): void => {
-      out.push({ severity: 'error', check: 'reference', file, step, message, fix });
+      out.push(finding('SSM-REF-009', file, step, message, fix));
     };
     let pattern: RegExp | undefined;
     if (typeof def.allowedPattern === 'string') {
       try {
         pattern = new RegExp(def.allowedPattern);
-      } catch (e) {
-        err(`allowedPattern ${JSON.stringify(def.allowedPattern)} is not a valid regular expression: ${(e as Error).message}`, 'fix the pattern');
+      } catch {
+        // AWS evaluates patterns with Java's regex engine, which knows constructs JavaScript
+        // does not (inline flags such as `(?i:...)`); such a pattern cannot be checked here.
+        pattern = undefined;
       }
     }
-    const typeTest = TYPE_TESTS[def.type];
+    const typeTest = TYPE_TESTS[baseType(def.type)];
     if (!('default' in def) || typeTest === undefined || isStoreReference(def.default)) continue;
     const value = def.default;
     if (!typeTest.test(value)) {
       err(`default ${JSON.stringify(value)} is not ${typeTest.what} as type ${def.type} requires`, `give a default of type ${def.type} or change the type`);
       continue;
     }
-    const items: unknown[] = def.type === 'StringList' || def.type === 'MapList' ? (value as unknown[]) : [value];
+    const items: unknown[] = baseType(def.type) === 'StringList' || def.type === 'MapList' ? (value as unknown[]) : [value];
     if (pattern !== undefined) {
       for (const item of items) {
         if (typeof item === 'string' && !pattern.test(item)) {

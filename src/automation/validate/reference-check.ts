@@ -10,6 +10,9 @@ import { isObject, loopSteps, parameters, variables, type JsonObject, type StepV
 import { findReferences, SYSTEM_VARIABLES, type Reference } from './references';
 import { analyzeStepGraph } from './step-graph';
 import { checkParameterDefaults } from './parameter-check';
+import { finding } from './rules';
+import { checkBranchOperandTypes } from './checks/branch-operand-type';
+import { checkUpdateVariable } from './checks/update-variable';
 
 interface Scope {
   readonly params: ReadonlySet<string>;
@@ -35,18 +38,18 @@ function resolve(
 ): Diagnostic | undefined {
   const e = ref.expression;
   const at = ref.path === '' ? '' : `${ref.path}: `;
-  const err = (message: string, fix: string): Diagnostic => ({ severity: 'error', check: 'reference', file, step: reader.name, message: `${at}${message}`, fix });
+  const err = (rule: string, message: string, fix: string): Diagnostic => finding(rule, file, reader.name, `${at}${message}`, fix);
   if (SYSTEM_VARIABLES.has(e)) return undefined;
   if (e.startsWith('global:') || e.startsWith('automation:')) {
-    return err(`{{ ${e} }} is not a documented system variable`, `use one of ${[...SYSTEM_VARIABLES].join(', ')}`);
+    return err('SSM-REF-001', `{{ ${e} }} is not a documented system variable`, `use one of ${[...SYSTEM_VARIABLES].join(', ')}`);
   }
   if (e.startsWith('variable:')) {
     const v = e.slice('variable:'.length);
-    return scope.vars.has(v) ? undefined : err(`{{ ${e} }} names runbook variable "${v}", which is not declared`, 'declare it under variables or fix the name');
+    return scope.vars.has(v) ? undefined : err('SSM-REF-002', `{{ ${e} }} names runbook variable "${v}", which is not declared`, 'declare it under variables or fix the name');
   }
   if (e.startsWith('ssm:')) {
     // automation-variables.html: Parameter Store parameters can't be referenced directly in step inputs.
-    return err(`{{ ${e} }} reads Parameter Store directly, which step inputs cannot do`, 'declare a runbook parameter whose default is this {{ ssm:... }} reference and read the parameter');
+    return err('SSM-REF-004', `{{ ${e} }} reads Parameter Store directly, which step inputs cannot do`, 'declare a runbook parameter whose default is this {{ ssm:... }} reference and read the parameter');
   }
   // automation-action-runcommand.html: {{RESOURCE_ID}} stands for the instances of the target group.
   if (e === 'RESOURCE_ID' && reader.action === 'aws:runCommand') return undefined;
@@ -54,21 +57,23 @@ function resolve(
   if (dot < 0) {
     if (scope.params.has(e)) return undefined;
     const hint = scope.vars.has(e) ? ` (it is a runbook variable: write {{ variable:${e} }})` : '';
-    return err(`{{ ${e} }} names no parameter${hint}`, `declare parameter ${e} or use one of: ${[...scope.params].join(', ') || '(no parameters)'}`);
+    return err('SSM-REF-003', `{{ ${e} }} names no parameter${hint}`, `declare parameter ${e} or use one of: ${[...scope.params].join(', ') || '(no parameters)'}`);
   }
   const stepName = e.slice(0, dot);
   const output = e.slice(dot + 1).split('.')[0];
   const source = scope.steps.get(stepName);
-  if (source === undefined) return err(`{{ ${e} }} refers to step "${stepName}", which does not exist`, 'fix the step name');
+  if (source === undefined) return err('SSM-REF-005', `{{ ${e} }} refers to step "${stepName}", which does not exist`, 'fix the step name');
   const available = outputsOf(source.action, source.outputs.map((o) => o.name));
   if (!available.has(output)) {
     return err(
+      'SSM-REF-006',
       `{{ ${e} }}: step ${stepName} (${source.action ?? 'no action'}) has no output "${output}"${available.size > 0 ? `; its outputs: ${[...available].join(', ')}` : ''}`,
       `declare ${output} in the outputs of ${stepName} (Name, Selector, Type) or read an existing output`,
     );
   }
   if (!guaranteed.has(stepName)) {
     return err(
+      'SSM-REF-007',
       `{{ ${e} }} reads step ${stepName}, which has not completed on every path to ${reader.name} (it can be skipped by a branch or jump, or reached only through its onFailure/onCancel)`,
       `move the read to a step that always runs after ${stepName} succeeds, or pass the value another way`,
     );
@@ -115,22 +120,22 @@ export function checkReferences(doc: unknown, file: string): Diagnostic[] {
     if (typeof o !== 'string') return;
     const [stepName, output] = o.split('.');
     const source = steps.get(stepName);
-    const err = (message: string, fix: string): void => {
-      out.push({ severity: 'error', check: 'reference', file, step: 'outputs', message: `outputs[${i}]: ${message}`, fix });
+    const err = (rule: string, message: string, fix: string): void => {
+      out.push(finding(rule, file, 'outputs', `outputs[${i}]: ${message}`, fix));
     };
-    if (source === undefined) err(`"${o}" refers to step "${stepName}", which does not exist`, 'fix the step name');
+    if (source === undefined) err('SSM-REF-005', `"${o}" refers to step "${stepName}", which does not exist`, 'fix the step name');
     else if (!outputsOf(source.action, source.outputs.map((x) => x.name)).has(output ?? '')) {
-      err(`"${o}": step ${stepName} has no output "${output ?? ''}"`, `declare ${output ?? '<name>'} in the outputs of ${stepName}`);
+      err('SSM-REF-006', `"${o}": step ${stepName} has no output "${output ?? ''}"`, `declare ${output ?? '<name>'} in the outputs of ${stepName}`);
     }
   });
 
   if (isObject(doc) && typeof doc.assumeRole === 'string') {
     for (const r of findReferences(doc.assumeRole)) {
       if (!scope.params.has(r.expression) && !SYSTEM_VARIABLES.has(r.expression)) {
-        out.push({ severity: 'error', check: 'reference', file, step: undefined, message: `assumeRole: {{ ${r.expression} }} names no parameter`, fix: 'declare the parameter (usually AutomationAssumeRole)' });
+        out.push(finding('SSM-REF-008', file, undefined, `assumeRole: {{ ${r.expression} }} names no parameter`, 'declare the parameter (usually AutomationAssumeRole)'));
       }
     }
   }
-  out.push(...checkParameterDefaults(doc, file));
+  out.push(...checkParameterDefaults(doc, file), ...checkBranchOperandTypes(doc, file), ...checkUpdateVariable(doc, file));
   return out;
 }

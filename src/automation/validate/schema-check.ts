@@ -8,6 +8,10 @@ import { automationSchema, BRANCH_OPERATORS, SUPPORTED_ACTIONS } from './automat
 import type { Diagnostic } from './diagnostic';
 import { allSteps, isObject, type JsonObject, type StepView } from './document-view';
 import { locate } from './json-path';
+import { closest } from './api-model';
+import { finding } from './rules';
+import { checkScriptHandler } from './checks/script-handler';
+import { checkScriptRuntime } from './checks/script-runtime';
 
 let compiled: ValidateFunction | undefined;
 
@@ -82,8 +86,8 @@ function simplify(errors: readonly ErrorObject[]): ErrorObject[] {
   );
 }
 
-function diag(file: string, step: string | undefined, message: string, fix: string): Diagnostic {
-  return { severity: 'error', check: 'schema', file, step, message, fix };
+function diag(file: string, step: string | undefined, message: string, fix: string, rule = 'SSM-SCH-004'): Diagnostic {
+  return finding(rule, file, step, message, fix);
 }
 
 const OPERATOR_SET: ReadonlySet<string> = new Set(BRANCH_OPERATORS);
@@ -120,7 +124,7 @@ function ruleChecks(step: StepView, file: string): Diagnostic[] {
       if (Array.isArray(inputs.Choices)) {
         inputs.Choices.forEach((c, i) => {
           const p = conditionProblem(c);
-          if (p !== undefined) out.push(diag(file, step.name, `inputs.Choices[${i}] ${p}`, 'give each choice exactly one condition and a NextStep'));
+          if (p !== undefined) out.push(diag(file, step.name, `inputs.Choices[${i}] ${p}`, 'give each choice exactly one condition and a NextStep', 'SSM-SCH-003'));
         });
       }
       break;
@@ -130,7 +134,7 @@ function ruleChecks(step: StepView, file: string): Diagnostic[] {
       if (n !== 1) out.push(diag(file, step.name, `aws:loop needs exactly one of Iterators or LoopCondition, found ${n}`, 'use Iterators for a for-each loop or LoopCondition for a do-while loop'));
       if ('LoopCondition' in inputs) {
         const p = conditionProblem(inputs.LoopCondition);
-        if (p !== undefined) out.push(diag(file, step.name, `inputs.LoopCondition ${p}`, 'give the loop exactly one condition'));
+        if (p !== undefined) out.push(diag(file, step.name, `inputs.LoopCondition ${p}`, 'give the loop exactly one condition', 'SSM-SCH-003'));
       }
       break;
     }
@@ -165,7 +169,8 @@ export function checkSchema(doc: unknown, file: string): Diagnostic[] {
       if (!isObject(s)) return;
       if (typeof s.action === 'string' && !SUPPORTED_ACTIONS.includes(s.action)) {
         unknownActionSteps.add(`${prefix}/${i}`);
-        out.push(diag(file, typeof s.name === 'string' ? s.name : `${prefix.slice(1)}[${i}]`, `unknown action "${s.action}"`, `use one of the supported actions: ${SUPPORTED_ACTIONS.join(', ')}`));
+        const hint = closest(s.action, SUPPORTED_ACTIONS);
+        out.push(diag(file, typeof s.name === 'string' ? s.name : `${prefix.slice(1)}[${i}]`, `unknown action "${s.action}"${hint.length > 0 ? ` (did you mean ${hint.join(' or ')}?)` : ''}`, `use an action of the Automation actions reference: ${SUPPORTED_ACTIONS.join(', ')}`, 'SSM-SCH-002'));
       }
       if (s.action === 'aws:loop' && isObject(s.inputs)) collect(s.inputs.Steps, `${prefix}/${i}/inputs/Steps`);
     });
@@ -179,9 +184,9 @@ export function checkSchema(doc: unknown, file: string): Diagnostic[] {
       if (d === undefined) continue;
       const loc = locate(doc, e.instancePath);
       const where = loc.path === '' ? '' : `${loc.path}: `;
-      out.push(diag(file, loc.step, `${where}${d.message}`.trim(), d.fix));
+      out.push(diag(file, loc.step, `${where}${d.message}`.trim(), d.fix, 'SSM-SCH-001'));
     }
   }
-  for (const step of allSteps(doc)) out.push(...ruleChecks(step, file));
+  for (const step of allSteps(doc)) out.push(...ruleChecks(step, file), ...checkScriptRuntime(step, file), ...checkScriptHandler(step, file));
   return out;
 }

@@ -10,7 +10,8 @@
  *   step's outputs are not set), `Abort` (the default) stops;
  * - `onCancel: step:X` jumps to X when a user cancels the step;
  * - `aws:branch` goes to the `NextStep` of the first matching choice, else to
- *   `Default`, and with no `Default` falls through to the next step in the list.
+ *   `Default`, and with no `Default` falls through to the next step in the list — or,
+ *   with `isEnd: true`, ends the automation.
  *
  * Steps inside an `aws:loop` are not nodes of this graph: the loop step stands for
  * its whole body.
@@ -84,6 +85,12 @@ function rawEdges(step: StepView, following: StepView | undefined): Array<{ to: 
   if (failTarget !== undefined) edges.push({ to: failTarget, kind: 'failure' });
   const cancelTarget = stepTarget(step.onCancel);
   if (cancelTarget !== undefined) edges.push({ to: cancelTarget, kind: 'cancel' });
+  if (step.action === 'aws:branch' && step.isEnd) {
+    // A branch with isEnd: true still jumps to a matching choice; it ends the automation
+    // only when no choice matches (the common "end unless ..." pattern of AWS runbooks).
+    edges.push(...branchEdges(step));
+    return edges;
+  }
   if (step.isEnd) return edges;
   // Where the automation goes after this step when it does not jump.
   const normal: { to: string; kind: EdgeKind } | undefined =

@@ -3,11 +3,13 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
-import { parseDocument } from 'yaml';
+import { isScalar, parseDocument, visit } from 'yaml';
 import { checkApi } from './api-check';
 import { checkAwsSchema } from './aws-schema-check';
 import { checkCommandDocument, isCommandDocument } from './command-check';
-import type { CheckKind, Diagnostic } from './diagnostic';
+import { strictly, type CheckKind, type Diagnostic } from './diagnostic';
+import { parseLenient } from './lenient-yaml';
+import { finding } from './rules';
 import { checkGraph } from './graph-check';
 import { checkReferences } from './reference-check';
 import { checkSchema } from './schema-check';
@@ -35,6 +37,11 @@ export interface ValidateDocumentOptions {
    * @default all of DOCUMENT_CHECKS
    */
   readonly checks?: readonly CheckKind[];
+  /**
+   * Report warnings as errors (`validate --strict`; used for the project's own runbooks).
+   * @default false
+   */
+  readonly strict?: boolean;
 }
 
 /** Options of {@link validateText}. */
@@ -54,6 +61,11 @@ export interface ValidateTextOptions {
    * @default all of DOCUMENT_CHECKS
    */
   readonly checks?: readonly CheckKind[];
+  /**
+   * Report warnings as errors.
+   * @default false
+   */
+  readonly strict?: boolean;
 }
 
 const RUNNERS: Partial<Record<CheckKind, (doc: unknown, file: string) => Diagnostic[]>> = {
@@ -72,11 +84,53 @@ export function validateDocument(doc: unknown, options: ValidateDocumentOptions 
     if (RUNNERS[c] === undefined) throw new Error(`unknown check "${c}"; use some of ${DOCUMENT_CHECKS.join(', ')}`);
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
-    return [{ severity: 'error', check: 'schema', file, message: 'the document is not a map of sections', fix: 'start from schemaVersion: "0.3" and mainSteps' }];
+    return [finding('SSM-PARSE-003', file, undefined, 'the document is not a map of sections', 'start from schemaVersion: "0.3" and mainSteps')];
   }
   // Command documents (schemaVersion 1.2/2.0/2.2) have checks of their own.
-  if (isCommandDocument(doc)) return checkCommandDocument(doc as Record<string, unknown>, file);
-  return checks.flatMap((c) => (RUNNERS[c] as (doc: unknown, file: string) => Diagnostic[])(doc, file));
+  const found = isCommandDocument(doc)
+    ? checkCommandDocument(doc as Record<string, unknown>, file)
+    : checks.flatMap((c) => (RUNNERS[c] as (doc: unknown, file: string) => Diagnostic[])(doc, file));
+  return options.strict === true ? strictly(found) : found;
+}
+
+/**
+ * Parses YAML the way AWS's tooling accepts it: YAML 1.2 with merge keys (`<<`); text
+ * only js-yaml accepts (see lenient-yaml.ts) is read as js-yaml reads it, with a warning
+ * (SSM-PARSE-004); a repeated key is a warning (SSM-PARSE-002, last value wins) rather
+ * than refused.
+ */
+function parseYaml(text: string, file: string): { doc?: unknown; found: Diagnostic[] } {
+  const parsed = parseDocument(text, { uniqueKeys: false, merge: true, strict: false, prettyErrors: true });
+  const found: Diagnostic[] = [];
+  if (parsed.errors.length > 0) {
+    const first = parsed.errors[0].message.split('\n')[0];
+    const lenient = parseLenient(text);
+    if (lenient !== undefined) {
+      return { doc: lenient.doc, found: [finding('SSM-PARSE-004', file, undefined, `YAML that strict YAML 1.2 parsers refuse (${first}), read as js-yaml reads it`, 'indent the continuation lines of multi-line flow collections more than their key')] };
+    }
+    return { found: parsed.errors.map((e) => finding('SSM-PARSE-001', file, undefined, `invalid YAML: ${e.message.split('\n')[0]}`, 'fix the YAML syntax')) };
+  }
+  visit(parsed, {
+    Map(_, map) {
+      const seen = new Set<string>();
+      for (const pair of map.items) {
+        const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
+        if (key === undefined) continue;
+        if (seen.has(key) && key !== '<<') {
+          const at = isScalar(pair.key) && pair.key.range !== undefined && pair.key.range !== null ? ` (line ${lineOf(text, pair.key.range[0])})` : '';
+          found.push(finding('SSM-PARSE-002', file, undefined, `key "${key}" appears twice in one map${at}; the last value is used`, 'remove one of them'));
+        }
+        seen.add(key);
+      }
+    },
+  });
+  return { doc: parsed.toJS({ maxAliasCount: -1 }), found };
+}
+
+function lineOf(text: string, offset: number): number {
+  let n = 1;
+  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) n++;
+  return n;
 }
 
 /** Parses a document's text (YAML or JSON), checks its size, then runs the document checks. */
@@ -86,33 +140,33 @@ export function validateText(text: string, options: ValidateTextOptions = {}): D
   const out: Diagnostic[] = [];
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > MAX_DOCUMENT_BYTES) {
-    out.push({ severity: 'error', check: 'size', file, message: `document is ${bytes} bytes, above the 64 KB (${MAX_DOCUMENT_BYTES} bytes) SSM document limit`, fix: 'move scripts to attachments or split the runbook with aws:executeAutomation' });
+    out.push(finding('SSM-SIZE-001', file, undefined, `document is ${bytes} bytes, above the 64 KB (${MAX_DOCUMENT_BYTES} bytes) SSM document limit`, 'move scripts to attachments or split the runbook with aws:executeAutomation'));
   }
   let doc: unknown;
   if (format === 'json') {
     try {
       doc = JSON.parse(text);
     } catch (e) {
-      return [...out, { severity: 'error', check: 'parse', file, message: `invalid JSON: ${(e as Error).message}`, fix: 'fix the JSON syntax' }];
+      return [...out, finding('SSM-PARSE-001', file, undefined, `invalid JSON: ${(e as Error).message}`, 'fix the JSON syntax')];
     }
   } else {
-    const parsed = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
-    if (parsed.errors.length > 0) {
-      return [...out, ...parsed.errors.map((e): Diagnostic => ({ severity: 'error', check: 'parse', file, message: `invalid YAML: ${e.message.split('\n')[0]}`, fix: 'fix the YAML syntax' }))];
-    }
-    doc = parsed.toJS();
+    const parsed = parseYaml(text, file);
+    out.push(...parsed.found);
+    if (parsed.doc === undefined) return out;
+    doc = parsed.doc;
   }
-  return [...out, ...validateDocument(doc, { file, checks: options.checks })];
+  const all = [...out, ...validateDocument(doc, { file, checks: options.checks })];
+  return options.strict === true ? strictly(all) : all;
 }
 
 /** Reads a file and validates it; an unreadable file is a `parse` error diagnostic. */
-export function validateFile(path: string, options: { readonly checks?: readonly CheckKind[] } = {}): Diagnostic[] {
+export function validateFile(path: string, options: { readonly checks?: readonly CheckKind[]; readonly strict?: boolean } = {}): Diagnostic[] {
   let text: string;
   try {
     if (!statSync(path).isFile()) throw new Error('not a regular file');
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    return [{ severity: 'error', check: 'parse', file: path, message: `cannot read the file: ${(e as Error).message}`, fix: 'check the path and permissions' }];
+    return [finding('SSM-PARSE-001', path, undefined, `cannot read the file: ${(e as Error).message}`, 'check the path and permissions')];
   }
-  return validateText(text, { file: path, checks: options.checks });
+  return validateText(text, { file: path, checks: options.checks, strict: options.strict });
 }

@@ -1,5 +1,5 @@
 import { parse } from 'yaml';
-import { type CheckKind, type Diagnostic, validateDocument, validateText } from '../../../src/automation/validate';
+import { type CheckKind, type Diagnostic, type Severity, validateDocument, validateText } from '../../../src/automation/validate';
 
 /** A small valid document that each case breaks in one place. */
 function base(): Record<string, unknown> {
@@ -43,6 +43,8 @@ interface Case {
   readonly check: CheckKind;
   readonly step: string | undefined;
   readonly message: string;
+  /** @default 'error' */
+  readonly severity?: Severity;
 }
 
 const cases: Case[] = [
@@ -58,7 +60,8 @@ const cases: Case[] = [
     doc: mutate((d) => ((d.mainSteps[0].inputs as Record<string, unknown>).Service = 'ec3')),
     check: 'api',
     step: 'describe',
-    message: 'service "ec3" has no API model here: npm package @aws-sdk/client-ec3 is not installed',
+    message: 'service "ec3" has no API model here',
+    severity: 'warning',
   },
   {
     title: 'unknown input member',
@@ -87,6 +90,7 @@ const cases: Case[] = [
     check: 'api',
     step: 'describe',
     message: 'output State: $.Reservations[].Instance does not exist',
+    severity: 'warning',
   },
   {
     title: 'wrong PropertySelector',
@@ -122,6 +126,7 @@ const cases: Case[] = [
     check: 'graph',
     step: 'choose',
     message: 'aws:branch has no Default',
+    severity: 'warning',
   },
   {
     title: 'branch choice without operator',
@@ -188,6 +193,7 @@ const cases: Case[] = [
     check: 'graph',
     step: 'report',
     message: 'step "report" is unreachable',
+    severity: 'warning',
   },
   {
     title: 'isEnd with nextStep',
@@ -321,7 +327,7 @@ const cases: Case[] = [
 ];
 
 describe('broken documents are rejected with a specific message', () => {
-  test.each(cases)('$title', ({ doc, check, step: stepName, message }) => {
+  test.each(cases)('$title', ({ doc, check, step: stepName, message, severity }) => {
     // WHEN
     const found = validateDocument(doc, { file: 'doc.yaml' });
     // THEN
@@ -329,7 +335,10 @@ describe('broken documents are rejected with a specific message', () => {
     if (match === undefined) {
       throw new Error(`expected [${check}] ${stepName ?? '(document)'}: ${message}\ngot:\n${found.map((d) => `[${d.check}] ${d.step ?? '(document)'}: ${d.message}`).join('\n')}`);
     }
-    expect(match.severity).toBe('error');
+    expect(match.severity).toBe(severity ?? 'error');
+    expect(match.rule).toMatch(/^SSM-[A-Z]+-\d{3}$/);
+    // --strict makes every finding an error
+    expect(validateDocument(doc, { file: 'doc.yaml', strict: true }).filter((d) => d.severity === 'warning')).toEqual([]);
     expect(match.file).toBe('doc.yaml');
     expect(match.fix.length).toBeGreaterThan(0);
   });
@@ -365,9 +374,9 @@ describe('validateText', () => {
     expect(validateText('{"schemaVersion": ', { file: 'a.json' })[0]).toEqual(expect.objectContaining({ check: 'parse', message: expect.stringContaining('invalid JSON') }));
   });
 
-  test('duplicate YAML keys are refused', () => {
+  test('duplicate YAML keys are a warning (the last value wins, as YAML loaders do)', () => {
     const found = validateText("schemaVersion: '0.3'\nschemaVersion: '0.3'\nmainSteps: []\n");
-    expect(found[0]).toEqual(expect.objectContaining({ check: 'parse' }));
+    expect(found[0]).toEqual(expect.objectContaining({ check: 'parse', rule: 'SSM-PARSE-002', severity: 'warning', message: expect.stringContaining('key "schemaVersion" appears twice in one map (line 2)') }));
   });
 
   test('checks can be selected', () => {

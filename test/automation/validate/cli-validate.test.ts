@@ -45,7 +45,7 @@ describe('validate command', () => {
   test('errors are printed as file: step: message — fix and exit 1', () => {
     const r = run([good, join(dir, 'bad.yaml')]);
     expect(r.code).toBe(1);
-    expect(r.out).toContain(`error [graph] ${join(dir, 'bad.yaml')}: a: nextStep points to step "gone", which does not exist — use the name of an existing step (a)`);
+    expect(r.out).toContain(`error [graph] SSM-GRAPH-002 ${join(dir, 'bad.yaml')}: a: nextStep points to step "gone", which does not exist — use the name of an existing step (a)`);
     expect(r.err).toContain('2 file(s), 1 error(s)');
   });
 
