@@ -33,7 +33,9 @@ function at(doc: unknown, pointer: string): unknown {
 }
 
 const STEP = /^\/mainSteps\/\d+$/;
-const NEWER_ACTIONS = new Set(['aws:loop', 'aws:updateVariable']);
+/** Parameter types that make the console list resources (populating-input-parameters.html). */
+const RESOURCE_TYPES = new Set(['AWS::EC2::Instance::Id', 'List<AWS::EC2::Instance::Id>', 'AWS::S3::Bucket::Name', 'List<AWS::S3::Bucket::Name>', 'AWS::IAM::Role::Arn', 'List<AWS::IAM::Role::Arn>']);
+const NEWER_ACTIONS = new Set(['aws:loop', 'aws:updateVariable', 'aws:invokeWebhook']);
 
 /** The table of tolerated differences. */
 export const AWS_SCHEMA_ALLOWLIST: readonly AllowlistEntry[] = [
@@ -49,13 +51,18 @@ export const AWS_SCHEMA_ALLOWLIST: readonly AllowlistEntry[] = [
   },
   {
     id: 'newer-actions',
-    reason: 'aws:loop and aws:updateVariable are documented actions missing from the AWS schema action enum.',
+    reason: 'aws:loop, aws:updateVariable and aws:invokeWebhook are documented actions missing from the AWS schema action enum.',
     matches: (f) => /^\/mainSteps\/\d+\/action$/.test(f.instancePath) && f.keyword === 'enum' && NEWER_ACTIONS.has(String(at(f.doc, f.instancePath))),
   },
   {
     id: 'newer-script-runtimes',
     reason: 'The AWS schema only knows python3.6/3.7 and PowerShell Core 6.0; AWS now requires python3.11-era runtimes (automation-action-executeScript.html).',
     matches: (f) => /^\/mainSteps\/\d+\/inputs\/Runtime$/.test(f.instancePath) && ['enum', 'pattern', 'oneOf'].includes(f.keyword),
+  },
+  {
+    id: 'resource-parameter-types',
+    reason: 'AWS::EC2::Instance::Id, AWS::S3::Bucket::Name, AWS::IAM::Role::Arn and their List<> forms are documented parameter types (populating-input-parameters.html) missing from the AWS schema.',
+    matches: (f) => /^\/parameters\/[^/]+\/type$/.test(f.instancePath) && f.keyword === 'enum' && RESOURCE_TYPES.has(String(at(f.doc, f.instancePath))),
   },
   {
     id: 'maplist-default',

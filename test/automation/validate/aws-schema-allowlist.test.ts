@@ -20,11 +20,19 @@ const demos: Record<string, unknown> = {
   },
   'newer-actions': {
     schemaVersion: '0.3',
-    mainSteps: [{ name: 'each', action: 'aws:loop', inputs: { Iterators: ['a', 'b'], Steps: [{ ...sleep, name: 'inner' }] } }],
+    mainSteps: [
+      { name: 'each', action: 'aws:loop', inputs: { Iterators: ['a', 'b'], Steps: [{ ...sleep, name: 'inner' }] } },
+      { name: 'hook', action: 'aws:invokeWebhook', inputs: { IntegrationName: 'example' } },
+    ],
   },
   'newer-script-runtimes': {
     schemaVersion: '0.3',
     mainSteps: [{ name: 'run', action: 'aws:executeScript', inputs: { Runtime: 'python3.11', Handler: 'h', Script: 'def h(e, c):\n  return 1' } }],
+  },
+  'resource-parameter-types': {
+    schemaVersion: '0.3',
+    parameters: { InstanceId: { type: 'AWS::EC2::Instance::Id' }, Role: { type: 'List<AWS::IAM::Role::Arn>', default: [] } },
+    mainSteps: [sleep],
   },
   'maplist-default': {
     schemaVersion: '0.3',

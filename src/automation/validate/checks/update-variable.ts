@@ -25,7 +25,7 @@ export function checkUpdateVariable(doc: unknown, file: string): Diagnostic[] {
     const want = typeof def.type === 'string' ? def.type : undefined;
     const got = types.of(s.inputs.Value);
     if (want !== undefined && got !== undefined && got !== want) {
-      out.push(finding('SSM-REF-010', file, s.name, `inputs.Value ${JSON.stringify(s.inputs.Value)} is of type ${got}, but variable ${m[1]} is ${want}`, `give a ${want} value, or change the variable's type`));
+      out.push(finding('SSM-REF-010', file, s.name, `inputs.Value ${JSON.stringify(s.inputs.Value)} is of type ${got}, but variable ${m[1]} is ${want}`, `give a value of type ${want}, or change the variable's type`));
     }
   }
   return out;
