@@ -32,7 +32,7 @@ export function synthesize(runbooks: readonly Runbook[] = allRunbooks()): SynthR
     const yamlName = `${command.name}.yaml`;
     files.set(yamlName, command.toYaml());
     files.set(`${command.name}.md`, commandDocumentMarkdown(command, command.props.description.split('\n').slice(2).join(' ')));
-    diagnostics.push(...validateDocument(command.toObject(), { file: `runbooks/${yamlName}` }));
+    diagnostics.push(...validateDocument(command.toObject(), { file: `runbooks/${yamlName}`, strict: true }));
   }
   return { files, diagnostics };
 }

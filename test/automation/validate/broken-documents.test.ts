@@ -270,10 +270,11 @@ const cases: Case[] = [
   },
   {
     title: 'bad schemaVersion',
-    doc: mutate((d) => (d.schemaVersion = '2.2')),
+    // (2.2 would make it a Command document, which has checks of its own)
+    doc: mutate((d) => (d.schemaVersion = '0.4')),
     check: 'schema',
     step: undefined,
-    message: 'schemaVersion: is "2.2", must be "0.3"',
+    message: 'schemaVersion: is "0.4", must be "0.3"',
   },
   {
     title: 'executeScript timeout above 600 s',
