@@ -7,7 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { compileCached } from './compile-cache';
 import { AWS_SCHEMA_ALLOWLIST, type AllowlistEntry } from './aws-schema-allowlist';
 import type { Diagnostic } from './diagnostic';
 import { locate } from './json-path';
@@ -26,7 +27,7 @@ function validator(): ValidateFunction {
     const schema = JSON.parse(readFileSync(awsSchemaPath(), 'utf8')) as Record<string, unknown>;
     // Editor-only keywords (defaultSnippets) need strict off; its patterns such as
     // `^{{[ ]{0,1}...}}$` are valid only without the regexp `u` flag.
-    compiled = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false }).compile(schema);
+    compiled = compileCached('aws-schema', schema, { allErrors: true, strict: false, unicodeRegExp: false });
   }
   return compiled;
 }

@@ -3,7 +3,8 @@
  * mode, plus the structural rules JSON Schema cannot say clearly (one operator per
  * branch choice, Iterators xor LoopCondition, ...). Findings have check `schema`.
  */
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { compileCached } from './compile-cache';
 import { automationSchema, BRANCH_OPERATORS, SUPPORTED_ACTIONS } from './automation-schema';
 import type { Diagnostic } from './diagnostic';
 import { allSteps, isObject, type JsonObject, type StepView } from './document-view';
@@ -18,8 +19,7 @@ let compiled: ValidateFunction | undefined;
 /** Compiles once per process; strict mode makes ajv reject any mistake in the schema itself. */
 function validator(): ValidateFunction {
   if (compiled === undefined) {
-    const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, discriminator: true, verbose: true });
-    compiled = ajv.compile(automationSchema);
+    compiled = compileCached('automation-schema', automationSchema, { allErrors: true, strict: true, allowUnionTypes: true, discriminator: true, verbose: true });
   }
   return compiled;
 }
