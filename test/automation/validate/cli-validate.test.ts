@@ -60,6 +60,24 @@ describe('validate command', () => {
     expect(() => run(['--checks', 'speling', good])).toThrow(/unknown check\(s\) speling/);
   });
 
+  test('--strict turns warnings into errors and exit 1', () => {
+    writeFileSync(join(dir, 'warn.yaml'), "schemaVersion: '0.3'\nmainSteps:\n  - name: a\n    action: aws:sleep\n    isEnd: true\n    inputs: {Duration: PT1S}\n  - name: b\n    action: aws:sleep\n    inputs: {Duration: PT1S}\n");
+    const lax = run([join(dir, 'warn.yaml')]);
+    expect(lax.code).toBe(0);
+    expect(lax.out).toContain('warning [graph] SSM-GRAPH-007');
+    const strict = run(['--strict', join(dir, 'warn.yaml')]);
+    expect(strict.code).toBe(1);
+    expect(strict.out).toContain('error [graph] SSM-GRAPH-007');
+  });
+
+  test('--help describes severities, rule ids and --strict', () => {
+    const out = execFileSync(process.execPath, [join(root, 'scripts', 'ec2-ssh-rescue.cjs'), 'validate', '--help'], { encoding: 'utf8' });
+    expect(out).toContain('--strict');
+    expect(out).toMatch(/error +AWS would reject the document/);
+    expect(out).toMatch(/warning +legal but likely wrong/);
+    expect(out).toContain('src/automation/validate/README.md');
+  });
+
   test('the packaged CLI runs the command', () => {
     const out = execFileSync(process.execPath, [join(root, 'scripts', 'ec2-ssh-rescue.cjs'), 'validate', good], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     expect(out).toBe('');
