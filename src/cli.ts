@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { registerPermissions } from './cli/permissions';
 import { registerRenderUserData } from './cli/render-userdata';
 import { registerRun } from './cli/run';
 import { registerSimulate } from './cli/simulate';
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerRenderUserData(program);
   registerSimulate(program);
   registerRun(program);
+  registerPermissions(program);
   return program;
 }
 

@@ -2,6 +2,7 @@ import { Rendered } from './input';
 import { mergePermissions, Permission } from './permission';
 import { Parameter } from './parameter';
 import { Ref } from './ref';
+import { narrowPermission } from './resource-narrowing';
 import { assertSize, generatedHeader, toJson, toYaml } from './render';
 import { Step } from './step';
 import { analyzeStepGraph } from './validate/step-graph';
@@ -78,9 +79,9 @@ export class AutomationDocument {
     return json;
   }
 
-  /** Every IAM permission the steps declare, merged. */
+  /** Every IAM permission the steps declare, narrowed to account-wide ARN patterns where the action allows it, merged. */
   permissions(): Permission[] {
-    return mergePermissions(this.props.steps.flatMap((s) => s.permissions()));
+    return mergePermissions(this.props.steps.flatMap((s) => s.permissions()).flatMap(narrowPermission));
   }
 }
 

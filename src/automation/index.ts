@@ -2,6 +2,7 @@ export * from './ref';
 export * from './parameter';
 export * from './input';
 export * from './permission';
+export * from './resource-narrowing';
 export * from './step';
 export * from './render';
 export * from './document';

@@ -73,15 +73,29 @@ export class SshRescueAutomationRole extends Construct {
     return Stack.of(this).formatArn({ service: 'ssm', resource: 'automation-definition', resourceName: `${deployedName}:*` });
   }
 
-  /** Lets a principal start the runbooks with this role (StartAutomationExecution + PassRole). */
+  /**
+   * Lets a principal start the runbooks with this role (StartAutomationExecution + PassRole).
+   * StartAutomationExecution is authorized on the runbook's document and on the new execution
+   * (both required resource types) as well as on its automation-definition.
+   * https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssystemsmanager.html
+   */
   grantStartExecution(grantee: iam.IGrantable): iam.Grant {
+    const stack = Stack.of(this);
     const start = iam.Grant.addToPrincipal({
       grantee,
       actions: ['ssm:StartAutomationExecution'],
-      resourceArns: this.catalog.entries.map((e) => this.automationDefinitionArn(e.name)),
+      resourceArns: [
+        ...this.catalog.entries.filter((e) => e.documentType === 'Automation').flatMap((e) => [
+          this.automationDefinitionArn(e.name),
+          stack.formatArn({ service: 'ssm', resource: 'document', resourceName: e.name }),
+        ]),
+        stack.formatArn({ service: 'ssm', resource: 'automation-execution', resourceName: '*' }),
+      ],
     });
-    acknowledge(grantee, this.catalog.entries.map((e) => `arn:<AWS::Partition>:ssm:<AWS::Region>:<AWS::AccountId>:automation-definition/${e.name}:*`),
-      'Any version of exactly these runbooks: executions name a version ($DEFAULT, $LATEST or a number).');
+    acknowledge(grantee, [
+      ...this.catalog.entries.filter((e) => e.documentType === 'Automation').map((e) => `arn:<AWS::Partition>:ssm:<AWS::Region>:<AWS::AccountId>:automation-definition/${e.name}:*`),
+      'arn:<AWS::Partition>:ssm:<AWS::Region>:<AWS::AccountId>:automation-execution/*',
+    ], 'Any version of exactly these runbooks: executions name a version ($DEFAULT, $LATEST or a number); execution ids are generated at start.');
     return start.combine(this.grantPassRole(grantee));
   }
 

@@ -124,7 +124,7 @@ describe('Command document validation', () => {
     doc.mainSteps = [{ action: 'aws:runShellScript', name: 'Run', inputs: { runCommand: ['true'] } }, { action: 'aws:runPowerShellScript', name: 'Win', inputs: { runCommand: ['dir'] } }];
     expect(messages(doc)).toEqual([
       'warning: no precondition: the shell script is also sent to Windows nodes, where it fails',
-      'error: action aws:runPowerShellScript is not supported here',
+      'error: plugin aws:runPowerShellScript is not supported here',
     ]);
   });
 });

@@ -1,6 +1,7 @@
 import { Input } from '../input';
 import { Permission } from '../permission';
 import { Ref } from '../ref';
+import { AUTOMATION_EXECUTION_ARN } from '../resource-narrowing';
 import { builtinOutputs, Step, StepOptions } from '../step';
 
 /** Properties of an aws:executeAutomation step. */
@@ -45,13 +46,22 @@ export class ExecuteAutomation extends Step {
   }
 
   permissions(): Permission[] {
-    // iam:PassRole for the child's assume role is added by the deployment, which knows the role.
+    // StartAutomationExecution is authorized on the runbook (document, required), on the new
+    // execution (automation-execution, required) and on its automation-definition; the child is
+    // then polled with GetAutomationExecution (narrowed to this account's executions). iam:PassRole
+    // for the child's assume role is added by the deployment, which knows the role.
+    // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssystemsmanager.html
+    const name = this.props.documentName;
     return [
       {
         actions: ['ssm:StartAutomationExecution'],
-        resources: [`arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:automation-definition/${this.props.documentName}:*`],
+        resources: [
+          `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:automation-definition/${name}:*`,
+          `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:document/${name}`,
+          AUTOMATION_EXECUTION_ARN,
+        ],
       },
-      { actions: ['ssm:GetAutomationExecution'], resources: ['*'] },
+      { actions: ['ssm:GetAutomationExecution'], resources: [AUTOMATION_EXECUTION_ARN] },
     ];
   }
 }

@@ -43,9 +43,22 @@ function isObj(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Whether a parsed document is a Command document (by its schema version). */
+/** The plugins of Command documents (the plugin reference), as opposed to Automation actions. */
+const COMMAND_PLUGINS: readonly string[] = [
+  'aws:applications', 'aws:cloudWatch', 'aws:configureDocker', 'aws:configurePackage', 'aws:domainJoin', 'aws:downloadContent',
+  'aws:psModule', 'aws:refreshAssociation', 'aws:runDockerAction', 'aws:runDocument', 'aws:runPowerShellScript', 'aws:runShellScript',
+  'aws:softwareInventory', 'aws:updateAgent', 'aws:updateSsmAgent',
+];
+
+/**
+ * Whether a parsed document is a Command document: a Command schema version and steps that are
+ * Command plugins. An Automation runbook with a wrong schemaVersion stays an Automation document, so
+ * it is told to use 0.3.
+ */
 export function isCommandDocument(doc: unknown): boolean {
-  return isObj(doc) && typeof doc.schemaVersion === 'string' && COMMAND_SCHEMA_VERSIONS.includes(doc.schemaVersion);
+  if (!isObj(doc) || typeof doc.schemaVersion !== 'string' || !COMMAND_SCHEMA_VERSIONS.includes(doc.schemaVersion)) return false;
+  const steps = Array.isArray(doc.mainSteps) ? doc.mainSteps : [];
+  return steps.length > 0 && steps.every((s: unknown) => isObj(s) && COMMAND_PLUGINS.includes(String(s.action)));
 }
 
 /** Every finding for a Command document; empty when it is sound. */
@@ -85,7 +98,7 @@ export function checkCommandDocument(doc: Obj, file: string): Diagnostic[] {
       if (!['action', 'name', 'inputs', 'precondition'].includes(key)) err(`unknown step key ${key}`, 'use only action, name, precondition and inputs', name);
     }
     if (step.action !== 'aws:runShellScript') {
-      err(`action ${String(step.action)} is not supported here`, 'use aws:runShellScript (Linux shell scripts)', name);
+      err(`plugin ${String(step.action)} is not supported here`, 'use aws:runShellScript (Linux shell scripts)', name);
       return;
     }
     out.push(...checkPrecondition(step.precondition, name, file));
