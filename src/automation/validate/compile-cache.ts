@@ -17,7 +17,6 @@ const req = createRequire(__filename);
 function load(code: string): ValidateFunction {
   const mod: { exports: unknown } = { exports: {} };
   // The standalone module is CommonJS that requires ajv's runtime helpers; resolve them from here.
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
   new Function('require', 'module', 'exports', code)(req, mod, mod.exports);
   const fn = (mod.exports as { default?: unknown }).default ?? mod.exports;
   return fn as ValidateFunction;
