@@ -17,6 +17,7 @@ export interface AppSettings {
   readonly sshdLogGroupName?: string;
   readonly sshdInstanceIds?: string[];
   readonly sshdTimestamp: SyslogTimestamp;
+  readonly eventSenders?: string[];
   readonly organizationalUnitIds: string[];
   readonly regions: string[];
   readonly accounts?: string[];
@@ -28,7 +29,7 @@ export interface AppSettings {
 /** Reads and checks every context key; unknown `ec2-ssh-rescue:` keys are refused so typos surface. */
 export function readSettings(node: Node): AppSettings {
   const known = new Set(['account', 'region', 'prefix', 'instanceTag', 'orchestrator', 'mode', 'allowOffline', 'tagTrigger',
-    'sshdLogGroup', 'sshdInstanceIds', 'sshdTimestamp', 'organizationalUnitIds', 'regions', 'accounts', 'roleRegion', 'shareWithAccounts', 'callAs']);
+    'sshdLogGroup', 'sshdInstanceIds', 'sshdTimestamp', 'eventSenders', 'organizationalUnitIds', 'regions', 'accounts', 'roleRegion', 'shareWithAccounts', 'callAs']);
   const all = node.getAllContext() as Record<string, unknown>;
   for (const key of Object.keys(all)) {
     if (key.startsWith(CONTEXT_PREFIX) && !known.has(key.slice(CONTEXT_PREFIX.length))) {
@@ -78,6 +79,7 @@ export function readSettings(node: Node): AppSettings {
     tagTrigger: trigger === 'off' ? null : (pair('tagTrigger') ?? { key: 'ec2-ssh-rescue', value: 'repair' }),
     sshdLogGroupName: str('sshdLogGroup'),
     sshdInstanceIds: list('sshdInstanceIds'),
+    eventSenders: list('eventSenders'),
     sshdTimestamp: oneOf('sshdTimestamp', [SyslogTimestamp.TRADITIONAL, SyslogTimestamp.RFC3339] as const, SyslogTimestamp.TRADITIONAL),
     organizationalUnitIds: list('organizationalUnitIds') ?? [],
     regions: list('regions') ?? [],

@@ -39,6 +39,7 @@ export function buildApp(app: App = new App()): App {
       sshdLogGroupName: settings.sshdLogGroupName,
       sshdInstanceIds: settings.sshdInstanceIds,
       sshdTimestamp: settings.sshdTimestamp,
+      customEventSenders: settings.eventSenders,
       description: 'EC2 SSH rescue: EventBridge rules that start the repair runbook (ec2-ssh-rescue)',
     });
   }

@@ -65,12 +65,18 @@ export interface SshRescueRemediationProps {
   /** @default - no log-based trigger */
   readonly sshdLogAlarm?: SshdLogAlarmOptions;
   /**
-   * Accept `source: ec2-ssh-rescue` events with `detail.instanceId` (id or ARN) and `detail.mode`
-   * from the account's own tooling (PutEvents to the default bus).
-   * @default true
+   * IAM principals (role or user ARNs, of this or other accounts) allowed to send repair requests:
+   * `source: ec2-ssh-rescue` events with `detail.instanceId` (id or ARN) and `detail.mode`. They go
+   * to a dedicated event bus whose resource policy lets exactly these principals put events and
+   * denies everyone else, so a principal allowed events:PutEvents on the default bus (or on `*`)
+   * cannot start a repair.
+   * @default - no custom-event trigger
    */
-  readonly enableCustomEvents?: boolean;
+  readonly customEventSenders?: readonly string[];
 }
+
+/** IAM role or user ARNs (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html). */
+const PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]{1,512}$/;
 
 /** Source of the custom events users' tooling sends. */
 export const CUSTOM_EVENT_SOURCE = 'ec2-ssh-rescue';
@@ -85,6 +91,8 @@ const INSTANCE_ID = /^i-[0-9a-f]{8,17}$/;
  */
 export class SshRescueRemediation extends Construct {
   readonly eventsRole: iam.Role;
+  /** The bus custom repair requests are sent to; undefined without customEventSenders. */
+  readonly requestBus?: events.EventBus;
   readonly rules: events.Rule[] = [];
   readonly alarms: cloudwatch.Alarm[] = [];
   private readonly documentName: string;
@@ -124,20 +132,54 @@ export class SshRescueRemediation extends Construct {
 
     if (props.sshdLogAlarm !== undefined) this.addLogAlarm(props.sshdLogAlarm, parameters, fixed(events.EventField.fromPath(DIMENSION_PATH), mode));
 
-    if (props.enableCustomEvents ?? true) {
+    const senders = props.customEventSenders ?? [];
+    if (senders.length > 0) {
       checkPattern(parameters, 'InstanceId', SAMPLE_ID, 'custom events may name the instance by id');
+      this.requestBus = this.requestBusFor(senders, `${props.runbooks.catalog.prefix}EC2SSHRescue-Requests`);
       // Fix requests match only where Fix is enabled: the pattern, not the sender, decides.
       const modes = mode === 'Fix' ? ['Diagnose', 'Fix'] : ['Diagnose'];
-      this.addRule('CustomEventRule', `Starts ${this.documentName} on ${CUSTOM_EVENT_SOURCE} events`, {
+      this.addRule('CustomEventRule', `Starts ${this.documentName} on ${CUSTOM_EVENT_SOURCE} events sent to ${this.requestBus.eventBusName}`, {
         source: [CUSTOM_EVENT_SOURCE],
         // String ids or ARNs only: anything else would reach the runbook as a non-string list element.
         detail: { instanceId: [{ prefix: 'i-' }, { prefix: 'arn:' }], mode: modes },
-      }, fixed(events.EventField.fromPath('$.detail.instanceId'), events.EventField.fromPath('$.detail.mode')));
+      }, fixed(events.EventField.fromPath('$.detail.instanceId'), events.EventField.fromPath('$.detail.mode')), this.requestBus);
     }
   }
 
-  private addRule(id: string, description: string, eventPattern: events.EventPattern, input: Record<string, string[]>): events.Rule {
-    const rule = new events.Rule(this, id, { description, eventPattern });
+  /**
+   * A dedicated bus for repair requests. Its resource policy allows events:PutEvents to the named
+   * principals (needed for senders in other accounts) and denies it to every other principal, also
+   * of this account: an identity policy allowing events:PutEvents on `*` would otherwise reach this
+   * bus too, and an explicit Deny in a resource policy wins over any Allow.
+   * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-bus-perms.html
+   * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+   * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn
+   */
+  private requestBusFor(senders: readonly string[], name: string): events.EventBus {
+    const bad = senders.filter((s) => !PRINCIPAL_ARN.test(s));
+    if (bad.length > 0) {
+      throw new Error(`SshRescueRemediation: customEventSenders must be IAM role or user ARNs (arn:aws:iam::123456789012:role/NAME); not: ${bad.join(', ')}`);
+    }
+    const bus = new events.EventBus(this, 'RequestBus', { eventBusName: name, description: 'Repair requests for the EC2 SSH rescue runbooks' });
+    bus.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'NamedSendersMayPutEvents',
+      principals: senders.map((s) => new iam.ArnPrincipal(s)),
+      actions: ['events:PutEvents'],
+      resources: [bus.eventBusArn],
+    }));
+    bus.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'NobodyElseMayPutEvents',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['events:PutEvents'],
+      resources: [bus.eventBusArn],
+      conditions: { ArnNotEquals: { 'aws:PrincipalArn': [...senders] } },
+    }));
+    return bus;
+  }
+
+  private addRule(id: string, description: string, eventPattern: events.EventPattern, input: Record<string, string[]>, eventBus?: events.IEventBus): events.Rule {
+    const rule = new events.Rule(this, id, { description, eventPattern, eventBus });
     rule.addTarget(new AutomationRuleTarget({
       documentName: this.documentName,
       automationRoleArn: this.props.automationRole.roleArn,

@@ -38,6 +38,7 @@ describe('CDK app', () => {
       'ec2-ssh-rescue:sshdInstanceIds': 'i-0123456789abcdef0,i-0123456789abcdef1',
       'ec2-ssh-rescue:organizationalUnitIds': ['ou-ab12-abcdefgh'],
       'ec2-ssh-rescue:regions': 'eu-west-1,us-east-1',
+      'ec2-ssh-rescue:eventSenders': 'arn:aws:iam::123456789012:role/ops-tooling',
     } }));
     expect(names(configured)).toEqual(['EC2SSHRescue-Organization', 'EC2SSHRescue-Remediation', 'EC2SSHRescue-Runbooks']);
     const remediation = configured.node.findChild('EC2SSHRescue-Remediation') as Stack;
@@ -46,6 +47,7 @@ describe('CDK app', () => {
     t.resourceCountIs('AWS::CloudWatch::Alarm', 2);
     t.resourceCountIs('AWS::Events::Rule', 2);
     t.hasResourceProperties('AWS::Events::Rule', { EventPattern: { detail: { mode: ['Diagnose', 'Fix'] } } });
+    t.hasResourceProperties('AWS::Events::EventBus', { Name: 'ops-EC2SSHRescue-Requests' });
   });
 
   test('bad context is refused with the key named', () => {

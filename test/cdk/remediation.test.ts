@@ -6,6 +6,8 @@ import { SshRescueRunbooks } from '../../src/cdk/ssh-rescue-runbooks';
 import { SyslogTimestamp } from '../../src/cdk/sshd-log-pattern';
 import { childDocuments, childFixture, nagFindings, newStack, orchestratorFixture } from './fixtures';
 
+const SENDER = 'arn:aws:iam::111122223333:role/repair-requester';
+
 function build(extra: Partial<SshRescueRemediationProps> = {}, withLogs = true) {
   const stack = newStack();
   const orchestrator = orchestratorFixture();
@@ -14,6 +16,7 @@ function build(extra: Partial<SshRescueRemediationProps> = {}, withLogs = true) 
   const remediation = new SshRescueRemediation(stack, 'Remediation', {
     runbooks, automationRole, orchestrator,
     sshdLogAlarm: withLogs ? { logGroup: logs.LogGroup.fromLogGroupName(stack, 'Logs', '/ec2/secure'), instanceIds: ['i-0123456789abcdef0', 'i-0fedcba9876543210'] } : undefined,
+    customEventSenders: [SENDER],
     ...extra,
   });
   return { stack, remediation, template: Template.fromStack(stack) };
@@ -54,6 +57,31 @@ describe('SshRescueRemediation', () => {
     expect(Object.values(paths).sort()).toEqual(['$.detail.instanceId', '$.detail.mode']);
     const key = (path: string) => `<${Object.entries(paths).find(([, p]) => p === path)?.[0]}>`;
     expect(input).toEqual({ InstanceId: [key('$.detail.instanceId')], Mode: [key('$.detail.mode')], AutomationAssumeRole: ['ROLE_ARN'], AllowOffline: ['false'] });
+  });
+
+  test('custom events arrive only on a dedicated bus that only the named senders may put events to', () => {
+    // THEN the bus exists, named after the deployment's prefix
+    template.hasResourceProperties('AWS::Events::EventBus', { Name: 'p-EC2SSHRescue-Requests' });
+    const busRef = { Ref: Match.stringLikeRegexp('^RemediationRequestBus') };
+    const busArn = { 'Fn::GetAtt': [Match.stringLikeRegexp('^RemediationRequestBus'), 'Arn'] };
+    // the custom rule is on it (the tag and alarm rules stay on the default bus, where AWS sends those events)
+    template.hasResourceProperties('AWS::Events::Rule', { EventBusName: busRef, EventPattern: { source: [CUSTOM_EVENT_SOURCE] } });
+    template.hasResourceProperties('AWS::Events::Rule', { EventBusName: Match.absent(), EventPattern: { source: ['aws.tag'] } });
+    // and its resource policy allows the sender and denies every other principal
+    template.hasResourceProperties('AWS::Events::EventBusPolicy', { StatementId: 'cdk-NamedSendersMayPutEvents', Statement: {
+      Effect: 'Allow', Action: 'events:PutEvents', Principal: { AWS: SENDER }, Resource: busArn,
+    } });
+    template.hasResourceProperties('AWS::Events::EventBusPolicy', { StatementId: 'cdk-NobodyElseMayPutEvents', Statement: {
+      Effect: 'Deny', Action: 'events:PutEvents', Principal: { AWS: '*' }, Resource: busArn,
+      Condition: { ArnNotEquals: { 'aws:PrincipalArn': [SENDER] } },
+    } });
+  });
+
+  test('without senders there is no custom trigger and no bus; senders must be IAM principals', () => {
+    const { template: none } = build({ customEventSenders: undefined }, false);
+    none.resourceCountIs('AWS::Events::EventBus', 0);
+    expect(JSON.stringify(none.findResources('AWS::Events::Rule'))).not.toContain(`"source":["${CUSTOM_EVENT_SOURCE}"]`);
+    expect(() => build({ customEventSenders: ['123456789012'] }, false)).toThrow(/customEventSenders must be IAM role or user ARNs .*not: 123456789012/);
   });
 
   test('log trigger: metric filter with the host as InstanceId, one alarm per instance, rule on ALARM', () => {

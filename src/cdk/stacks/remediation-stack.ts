@@ -24,6 +24,8 @@ export interface RemediationStackProps extends StackProps {
   readonly sshdInstanceIds?: readonly string[];
   /** @default SyslogTimestamp.TRADITIONAL */
   readonly sshdTimestamp?: SyslogTimestamp;
+  /** IAM role or user ARNs that may send custom repair requests. @default - no custom-event trigger */
+  readonly customEventSenders?: readonly string[];
 }
 
 /** EventBridge use: rules that start the orchestrator automatically. */
@@ -43,6 +45,7 @@ export class RemediationStack extends Stack {
       allowOffline: props.allowOffline,
       enableTagTrigger: props.tagTrigger !== null,
       tagTrigger: props.tagTrigger ?? undefined,
+      customEventSenders: props.customEventSenders,
       sshdLogAlarm: props.sshdLogGroupName === undefined ? undefined : {
         logGroup: logs.LogGroup.fromLogGroupName(this, 'SshdLogs', props.sshdLogGroupName),
         instanceIds: props.sshdInstanceIds ?? [],
