@@ -142,9 +142,14 @@ export class SsmEndpoint {
     return (this.getAutomationExecution({ AutomationExecutionId: id }) as { AutomationExecution: Json }).AutomationExecution;
   }
 
-  /** The world an instance id lives in (for tests that inspect it). */
-  worldOf(instanceId: string): World | undefined {
-    return this.worlds.get(instanceId)?.world;
+  /** The world an instance id lives in, created with its scenario if needed (tests inspect it). */
+  worldOf(instanceId: string): World {
+    return (this.worlds.get(instanceId) ?? this.worldFor(instanceId)).world;
+  }
+
+  /** The simulator's own final record of a root execution, once it has ended. */
+  finalRecord(id: string): AutomationExecution | undefined {
+    return this.executions.get(id)?.final;
   }
 
   /** Runs an operation on model-shaped input; throws ApiError. */
