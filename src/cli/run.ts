@@ -83,6 +83,7 @@ async function followToEnd(c: Clients, display: Display, id: string, document: s
   const follower = new Follower(c.ssm, id, (e) => display.event(e), { pollMs, region: c.region });
   if (known) follower.know(known);
   let asking = false;
+  let asked = false;
   let cancelled = false;
   const onInterrupt = (): void => {
     if (asking || cancelled) {
@@ -92,6 +93,7 @@ async function followToEnd(c: Clients, display: Display, id: string, document: s
       process.exit(EXIT.notGood);
     }
     asking = true;
+    asked = true;
     void ask(display, `Cancel execution ${id}? Its cancel cleanup then undoes every change. [y/N]`).then(async (yes) => {
       asking = false;
       if (!yes) {
@@ -118,6 +120,8 @@ async function followToEnd(c: Clients, display: Display, id: string, document: s
   } finally {
     process.off('SIGINT', onInterrupt);
     display.close();
+    // A question read stdin; it would otherwise keep the process alive after the outcome.
+    if (asked) process.stdin.destroy();
   }
 }
 
@@ -169,7 +173,7 @@ export function registerRun(program: Command, setExit: (code: number) => void = 
     .description(`start ${ENTRY_DOCUMENT} on an instance (or follow an execution), show its progress live and explain the outcome; exit 0 only when the key is accepted (verdict ok or fixed)`)
     .option('--instance <id>', 'instance id (i-…) or EC2 instance ARN')
     .option('--user <name>', 'login user whose key is refused (default: detect the AMI default user)')
-    .addOption(new Option('--mode <mode>', 'diagnose changes nothing; fix repairs').choices(['diagnose', 'fix']).default('diagnose'))
+    .addOption(new Option('--mode <mode>', 'diagnose (the default) changes nothing; fix repairs').choices(['diagnose', 'fix']))
     .option('--allow-offline', 'allow the offline repair, which STOPS and restarts the instance when the SSM Agent is not online')
     .option('--strict', "also set AWS's recommended modes (home 0700, ~/.ssh 0700, keys 0600)")
     .option('--public-key <file>', 'OpenSSH public key (.pub) to install for the user')

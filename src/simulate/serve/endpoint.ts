@@ -329,7 +329,14 @@ export class SsmEndpoint {
       await new Promise((r) => setImmediate(r));
       return;
     }
-    const due = served.anchorWall + (served.world.clock.now - served.anchorVirtual) / (this.speed);
+    const due = served.anchorWall + (served.world.clock.now - served.anchorVirtual) / this.speed;
+    if (Date.now() >= due) {
+      // Behind schedule (a slow host, Python starting): time runs at `speed` from here on
+      // instead of racing to catch up, so every step stays visible for its share of time.
+      served.anchorWall = Date.now();
+      served.anchorVirtual = served.world.clock.now;
+      return;
+    }
     // Short sleeps so a cancel request is noticed while the step is shown running.
     while (Date.now() < due && rec.cancel !== 'requested') await sleep(Math.min(100, due - Date.now()));
   }
