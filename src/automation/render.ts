@@ -16,8 +16,10 @@ export function generatedHeader(source: string): string {
  */
 export function toYaml(content: object, header?: string): string {
   const doc = new YAML.Document(content);
+  // Sequence items sit at their parent key's indentation: two bytes less on every line of every
+  // step, and an SSM document may hold at most 64 KB.
   if (header !== undefined) doc.commentBefore = ` ${header}`;
-  return doc.toString({ lineWidth: 0, minContentWidth: 0, blockQuote: 'literal', indentSeq: true });
+  return doc.toString({ lineWidth: 0, minContentWidth: 0, blockQuote: 'literal', indentSeq: false });
 }
 
 /** Renders a document object to JSON (two-space indent, trailing newline). */

@@ -1,5 +1,5 @@
 import {
-  AssertAwsResourceProperty, AutomationDocument, Branch, Builtin, ChangeInstanceState, Condition, EXECUTE_SCRIPT_MAX_SECONDS, ExecuteAwsApi,
+  AutomationDocument, Branch, Builtin, ChangeInstanceState, Condition, EXECUTE_SCRIPT_MAX_SECONDS, ExecuteAwsApi,
   ExecuteScript, INSTANCE_ARN, WaitForAwsResourceProperty,
 } from '../automation';
 import { buildRepairUserDataTemplate } from '../repair/user-data';
@@ -28,9 +28,10 @@ const PURPOSE = [
   'MinSize is refused rather than let the desired capacity go below the minimum (lower MinSize by one or detach the',
   'instance first). The public IPv4 address changes with the stop unless an Elastic IP is attached (output',
   'PublicIpBefore/PublicIpAfter). When a step fails — including a start that fails because of the root volume\'s KMS key —',
-  'every undo still runs and the execution ends Failed with the original error; an Auto Scaling member that cannot be',
+  'every undo still runs, an undo that fails gets a second attempt (the user data after a forced stop), and the execution ends',
+  'Failed with the original error and whatever is still in effect with the commands to finish it; an Auto Scaling member that cannot be',
   'started again is left in Standby (back in service it would be terminated and replaced); a start that EC2 turns back to stopped',
-  'fails at once with EC2\'s reason. A cancel gets about two minutes: it force-stops an instance running with the repair user',
+  'fails at once with EC2\'s reason (a stale read right after the start is not taken for one). A cancel gets about two minutes: it force-stops an instance running with the repair user',
   'data, restores the original, starts it again if it was running, leaves Standby once it runs and releases the lock; what',
   'does not finish in that time is named with the commands to finish it, and the lock is then kept.',
 ].join(' ');
@@ -172,25 +173,14 @@ export function offlineRunbook(): Runbook {
     resources: [INSTANCE_ARN],
     mutatesInstance: true,
   }));
-  const instanceState = '$.Reservations[0].Instances[0].State.Name';
-  const waitStart = guarded(new WaitForAwsResourceProperty('WaitForRepairStart', {
-    description: 'Waits until the start has ended: running, or stopped again when EC2 turned it back.',
-    service: 'ec2',
-    api: 'DescribeInstances',
-    params: { InstanceIds: [instanceId] },
-    propertySelector: instanceState,
-    desiredValues: ['running', 'stopped'],
-    // With the two steps below, the 1200 s the single start step used to have.
-    timeoutSeconds: 270,
-  }));
-  const checkStarted = guarded(new AssertAwsResourceProperty('CheckRepairStarted', {
-    description: 'Fails at once when EC2 stopped the instance again instead of running it (e.g. Client.InternalError: the root volume\'s KMS key cannot be used).',
-    service: 'ec2',
-    api: 'DescribeInstances',
-    params: { InstanceIds: [instanceId] },
-    propertySelector: instanceState,
-    desiredValues: ['running'],
-    timeoutSeconds: 30,
+  const waitStart = guarded(new ExecuteScript('WaitForRepairStart', {
+    description: 'Waits until the start has ended; fails at once when EC2 stopped the instance again instead of running it (e.g. Client.InternalError: the root volume\'s KMS key cannot be used), not on a stale read.',
+    handler: 'handler',
+    script: handlerSource('wait_for_start'),
+    inputPayload: { InstanceId: instanceId, WaitSeconds: 270, StaleSeconds: 60 },
+    // With the status checks below, the 1200 s the single start step used to have.
+    timeoutSeconds: 300,
+    permissions: [{ actions: ['ec2:DescribeInstances'], resources: ['*'] }],
   }));
   const statusChecks = guarded(new ChangeInstanceState('WaitForStatusChecks', {
     description: 'Waits for the status checks of the running instance (changes nothing).',
@@ -225,8 +215,8 @@ export function offlineRunbook(): Runbook {
     parameters: [instanceId, userName, mode, strict, recursive, acknowledge, bucket, role],
     steps: [
       lock, preflight, backup, standbyChoice, enterStandby, waitStandby, stop, forceStop, swap, start, waitStart,
-      checkStarted, statusChecks, verify,
-      chain.restore, chain.restart, chain.exitStandby, chain.release, unlock.onFailure(chain.finish).next(chain.finish), chain.finish, chain.cancel,
+      statusChecks, verify,
+      chain.restore, chain.restart, chain.exitStandby, chain.release, unlock.onFailure(chain.finish).next(chain.finish), chain.cancel, chain.finish,
     ],
     outputs: [
       chain.finish.out.Verdict,
@@ -246,7 +236,7 @@ export function offlineRunbook(): Runbook {
       { change: 'puts the instance in Standby in its Auto Scaling group (desired capacity minus one)', step: enterStandby.name, undo: 'ExitStandbyIfEntered returns it to InService (desired capacity plus one) on success and failure, once it runs again (a stopped instance stays in Standby and the execution fails saying so); CancelCleanup requests ExitStandby on cancel once the instance runs' },
       { change: 'stops the instance (graceful, then forced after 10 minutes)', step: stop.name, undo: 'RestartIfWasRunning starts it again if it was running before, on success and failure; CancelCleanup starts it again on cancel and waits for running within its time' },
       { change: 'stops the instance with Force when the graceful stop timed out', step: forceStop.name, undo: 'as for StopInstance' },
-      { change: 'replaces the user data with the repair MIME document', step: swap.name, undo: 'RestoreUserData writes the original back byte for byte and re-reads it, on success and failure; CancelCleanup restores it on cancel, force-stopping the instance first if it runs' },
+      { change: 'replaces the user data with the repair MIME document', step: swap.name, undo: 'RestoreUserData writes the original back byte for byte and re-reads it (retrying within a minute: EC2 reads are eventually consistent), on success and failure; CancelCleanup restores it on cancel, force-stopping the instance first if it runs, and makes the second attempt, with a forced stop, when an undo step failed' },
       { change: 'starts the instance with the repair user data', step: start.name, undo: 'RestoreUserData stops it again before restoring the user data; CancelCleanup force-stops it on cancel' },
       { change: 'stops the instance (graceful, then forced) when it still runs with the repair user data, so the original can be written back', step: chain.restore.name, undo: 'RestartIfWasRunning starts it again if it was running before the repair' },
     ],

@@ -172,3 +172,79 @@ export function checkUndoPaths(doc: unknown): string[] {
     return `step ${name} ${how} while these changes may still be in effect: ${what} — route it through the undo steps`;
   }).sort();
 }
+
+/** A group of rollback paths: the one step that failed or was cancelled, and what stays in effect after it. */
+export interface RollbackPathGroup {
+  /** The step whose failure or cancel the paths share. */
+  readonly step: string;
+  readonly edge: 'onFailure' | 'onCancel';
+  /** Changes in effect where those paths end, each with the steps that made it. */
+  readonly inEffect: ReadonlyMap<ChangeKind, ReadonlySet<string>>;
+}
+
+/**
+ * Rollback-path analysis under one fault: every step may fail or be cancelled, once per path;
+ * a step that fails or is cancelled may have made its changes (partway) and has NOT made its
+ * undos — so an undo step that fails leaves its change in effect unless a later step on the
+ * path undoes the same kind again. After the fault every step succeeds. Returns the path groups
+ * (by faulting step and edge) that end with a change still in effect; empty when every undo
+ * survives its own failure.
+ */
+export function rollbackPathGroups(doc: unknown): RollbackPathGroup[] {
+  const steps = stepsOf(doc);
+  const effects = stepEffects(doc);
+  const index = new Map(steps.map((s, i) => [s.name, i]));
+  type Pending = Map<ChangeKind, Set<string>>;
+  const copy = (p: Pending): Pending => new Map([...p].map(([k, v]) => [k, new Set(v)]));
+  const groups = new Map<string, Pending>();
+  /** Step entries seen, by `step|fault` with the pending changes' signature, so loops end. */
+  const seen = new Set<string>();
+  const work: { step: string; pending: Pending; fault?: { step: string; edge: 'onFailure' | 'onCancel' } }[] = [];
+  const sig = (p: Pending): string => JSON.stringify([...p].map(([k, v]) => [k, [...v].sort()]).sort());
+  const push = (item: (typeof work)[number]): void => {
+    const key = `${item.step}|${item.fault ? `${item.fault.step}/${item.fault.edge}` : ''}|${sig(item.pending)}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    work.push(item);
+  };
+  const end = (fault: (typeof work)[number]['fault'], pending: Pending): void => {
+    if (fault === undefined || pending.size === 0) return;
+    const key = `${fault.step}|${fault.edge}`;
+    const found = groups.get(key) ?? new Map<ChangeKind, Set<string>>();
+    for (const [k, v] of pending) found.set(k, new Set([...(found.get(k) ?? []), ...v]));
+    groups.set(key, found);
+  };
+  if (steps.length > 0) push({ step: steps[0].name, pending: new Map() });
+  while (work.length > 0) {
+    const { step: name, pending, fault } = work.pop() as (typeof work)[number];
+    const i = index.get(name);
+    if (i === undefined) continue;
+    const s = steps[i];
+    const e = effects.get(name) as StepEffects;
+    const changed = copy(pending);
+    for (const kind of e.changes) changed.set(kind, new Set([...(changed.get(kind) ?? []), name]));
+    const succeeded = copy(changed);
+    for (const kind of e.undoes) if (!e.changes.has(kind)) succeeded.delete(kind);
+    for (const edge of edgesOf(s, steps[i + 1]?.name)) {
+      if (edge.kind === 'next') {
+        if (edge.to === undefined) end(fault, succeeded);
+        else push({ step: edge.to, pending: succeeded, fault });
+        continue;
+      }
+      if (fault !== undefined) continue; // one fault per path
+      const here = { step: name, edge: edge.kind };
+      if (edge.to === undefined) end(here, changed);
+      else push({ step: edge.to, pending: changed, fault: here });
+    }
+  }
+  return [...groups].map(([key, inEffect]) => {
+    const [step, edge] = key.split('|');
+    return { step, edge: edge as 'onFailure' | 'onCancel', inEffect };
+  }).sort((a, b) => `${a.step}|${a.edge}`.localeCompare(`${b.step}|${b.edge}`));
+}
+
+/** One sentence per rollback path group, for reports and test failures. */
+export function describeRollbackGroup(g: RollbackPathGroup): string {
+  const what = [...g.inEffect].sort(([a], [b]) => a.localeCompare(b)).map(([k, by]) => `${k} (by ${[...by].sort().join(', ')})`).join(', ');
+  return `when ${g.step} ${g.edge === 'onFailure' ? 'fails' : 'is cancelled'}, the execution ends with ${what} still in effect`;
+}

@@ -36,9 +36,10 @@ export const AUTO_SCALING_GROUP_ARN = 'arn:${AWS::Partition}:autoscaling:${AWS::
  * The steps that put an instance back as it was found. The success path runs them in order, and
  * every failure after the first change enters at `restore`; each step acts only on the state it
  * finds (restore only if the user data differs from the backup, start only if the instance was
- * running and is stopped, leave Standby only if in Standby, unlock only our own lock) and goes on
- * to the next one even when it fails, so one broken undo never skips the others. `finish` ends
- * the execution Failed with the original error when any step failed.
+ * running and is stopped, leave Standby only if in Standby, unlock only our own lock). When one
+ * of them fails, the cancel cleanup makes the second attempt at all of them, each independently
+ * of the others, so one broken undo never skips the others. `finish` ends the execution Failed
+ * with the original error, and what the second attempt could not put back, when any step failed.
  *
  * `cancel` is the onCancel target: Automation runs the onCancel path for only about two minutes
  * (common step property `onCancel`,
@@ -100,6 +101,7 @@ export function undoChain(p: UndoChainProps) {
       ExecutionId: Builtin.EXECUTION_ID,
       VerifyStep: p.verifyStep,
       RestoreStep: restore.name,
+      LockParameter: lockParameter(p.instanceId),
       ToleratedFailures: [...p.toleratedFailures],
     },
     outputs: {
@@ -111,10 +113,12 @@ export function undoChain(p: UndoChainProps) {
     permissions: [
       { actions: ['ssm:GetAutomationExecution'], resources: ['*'] },
       { actions: ['ec2:DescribeInstances'], resources: ['*'] },
+      // A last attempt at releasing the lock when ReleaseLock failed.
+      { actions: ['ssm:GetParameter', 'ssm:DeleteParameter'], resources: [LOCK_PARAMETER_ARN] },
     ],
   });
   const cancel = new ExecuteScript('CancelCleanup', {
-    description: 'On cancel, within one time budget: force-stops an instance running with the repair user data, restores the original, starts it again if it was running, leaves Standby once it runs and unlocks; keeps the lock and fails naming what is left when time runs out.',
+    description: 'On cancel, and as the second attempt when an undo step failed, within one time budget: force-stops an instance running with the repair user data, restores the original, starts it again if it was running, leaves Standby once it runs and unlocks; keeps the lock and fails naming what is left when something could not be put back.',
     handler: 'handler',
     script: handlerSource('cancel_cleanup', PUT_BACK),
     inputPayload: {
@@ -132,13 +136,18 @@ export function undoChain(p: UndoChainProps) {
     ],
   });
   return {
-    // Every undo step continues with the next one whether it succeeds or fails.
-    restore: restore.onFailure(restart).onCancel(cancel).next(restart),
-    restart: restart.onFailure(exitStandby).onCancel(cancel).next(exitStandby),
-    exitStandby: exitStandby.onFailure(release).onCancel(cancel).next(release),
-    release: release.onFailure(finish).onCancel(cancel).next(finish),
+    // An undo step that fails hands over to the cancel cleanup, the second attempt at every undo:
+    // it tries each one on its own whatever the others do (the user data after a forced stop),
+    // releases the lock only when nothing is left and otherwise marks it kept, and fails naming
+    // what is still in effect with the commands to finish it, which Finish then reports. So a
+    // failed undo never ends the execution with its change in effect unless the second attempt
+    // failed too, and then the failure says so (safety.ts, rollbackPathGroups).
+    restore: restore.onFailure(cancel).onCancel(cancel).next(restart),
+    restart: restart.onFailure(cancel).onCancel(cancel).next(exitStandby),
+    exitStandby: exitStandby.onFailure(cancel).onCancel(cancel).next(release),
+    release: release.onFailure(cancel).onCancel(cancel).next(finish),
     finish: finish.end(),
-    cancel: cancel.end(),
+    cancel: cancel.onFailure(finish).next(finish),
   };
 }
 

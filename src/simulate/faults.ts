@@ -4,7 +4,17 @@ import { StepFaultEffect, StepHooks } from './interpreter/execution';
 import { World } from './world/world';
 
 /** The faults injected at every step. */
-export const FAULT_KINDS = ['api-error', 'throttling', 'step-timeout', 'cancel', 'start-failure', 'agent-offline'] as const;
+export const FAULT_KINDS = ['api-error', 'throttling', 'step-timeout', 'cancel', 'start-failure', 'agent-offline', 'api-outage', 'stale-reads'] as const;
+/** Faults a correct runbook absorbs: the run must still end as it would without them. */
+export const BENIGN_FAULT_KINDS: readonly FaultKind[] = ['stale-reads'];
+/**
+ * How long EC2 reads lag behind a change under `stale-reads`. EC2 documents that a change "might
+ * not be immediately visible" and advises retrying Describe calls with backoff from a couple of
+ * seconds up to minutes; 20 s is longer than every handler's first poll interval, so a read right
+ * after a start, stop or user-data write does see the old state.
+ * https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html
+ */
+export const STALE_READ_MS = 20_000;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 /** A step of a document (top-level, nested in aws:loop, or of a child runbook). */
@@ -41,13 +51,19 @@ export function describeFault(f: Fault | undefined): string {
  * - step-timeout: the step does its work, then is reported TimedOut at its deadline;
  * - cancel: the execution is cancelled while the step runs (its work happens);
  * - start-failure: from this step on, starting the instance fails (the KMS case);
- * - agent-offline: from this step on, the instance's SSM Agent is down.
+ * - agent-offline: from this step on, the instance's SSM Agent is down;
+ * - api-outage: every API call of every attempt of the step fails with the service's internal
+ *   error, so the step fails whatever its maxAttempts (an undo step failing partway);
+ * - stale-reads: from this step on, EC2 reads return an instance as it was before its last
+ *   start, stop or user-data write for STALE_READ_MS (eventual consistency).
  * `fired` tells whether the fault actually changed anything (an API fault on a step that
  * makes no call does not).
  */
 export class FaultInjector implements StepHooks {
   fired = false;
   private reached = false;
+  /** An api-outage lasts until the next step starts. */
+  private outage = false;
 
   constructor(
     readonly fault: Fault,
@@ -56,10 +72,25 @@ export class FaultInjector implements StepHooks {
   ) {}
 
   onStepStart(document: string, step: StepSpec): StepFaultEffect | undefined {
+    if (this.outage) {
+      this.outage = false;
+      this.world.interceptor = undefined;
+    }
     if (this.reached || document !== this.fault.at.document || step.name !== this.fault.at.step) return undefined;
     this.reached = true;
     const instance = this.world.ec2.instances.get(this.instanceId);
     switch (this.fault.kind) {
+      case 'api-outage':
+        this.outage = true;
+        this.world.interceptor = (service, operation) => {
+          this.fired = true;
+          return new AwsApiError(service, operation, (ERROR_CODES[service] ?? ERROR_CODES.ec2).internal, 'An internal error has occurred');
+        };
+        return undefined;
+      case 'stale-reads':
+        this.fired = true;
+        this.world.ec2.staleReadMs = STALE_READ_MS;
+        return undefined;
       case 'api-error':
       case 'throttling': {
         const throttle = this.fault.kind === 'throttling';
@@ -92,7 +123,7 @@ export class FaultInjector implements StepHooks {
 
   onAttemptEnd(document: string, step: StepSpec): void {
     // An API fault lasts for the first attempt of its own step (nested steps end earlier).
-    if (document === this.fault.at.document && step.name === this.fault.at.step) this.world.interceptor = undefined;
+    if (!this.outage && document === this.fault.at.document && step.name === this.fault.at.step) this.world.interceptor = undefined;
   }
 }
 

@@ -2,7 +2,7 @@ export { baselineDocument, BASELINE_NAME } from './baseline';
 export { parseDocument } from './document';
 export type { AutomationDocument } from './document';
 export { AwsApiError, DocumentError, SimulatorLimitationError } from './errors';
-export { allSteps, describeFault, FAULT_KINDS, FaultInjector } from './faults';
+export { allSteps, BENIGN_FAULT_KINDS, describeFault, FAULT_KINDS, FaultInjector, STALE_READ_MS } from './faults';
 export type { Fault, FaultKind, StepRef } from './faults';
 export { checkExpectation, checkInvariants, snapshot } from './invariants';
 export type { Snapshot, Violation } from './invariants';

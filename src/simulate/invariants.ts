@@ -94,7 +94,9 @@ export function checkInvariants(before: Snapshot, world: World, execution: Autom
   if (lock !== before.lockTag) v.push({ invariant: 'lock-restored', detail: `lock tag is ${lock ?? 'absent'}, was ${before.lockTag ?? 'absent'}` });
   // The lock parameter as before; a stale lock (its holder had ended) may have been recovered and released.
   const param = lockValue(world, before.instanceId);
-  if (param !== before.lockParameter && !(before.lockStale && param === undefined)) {
+  // An instance that cannot start is a change left in effect: the lock may stay, marked kept.
+  const keptForced = forced && before.lockParameter === undefined && param !== undefined && /^[^|]+\|kept: /.test(param);
+  if (param !== before.lockParameter && !(before.lockStale && param === undefined) && !keptForced) {
     v.push({ invariant: 'lock-restored', detail: `lock parameter is ${param ?? 'absent'}, was ${before.lockParameter ?? 'absent'}` });
   }
   const claims = [...world.ssm.parameterStore.parameters.keys()].filter((n) => n.startsWith(LOCK_RECOVERY_PREFIX));

@@ -36,9 +36,11 @@ describe('fault matrix over runbooks/', () => {
   });
   const sim = new Simulator(Simulator.loadDir(RUNBOOK_DIR), { pythonWorkers: 2 });
   let results: CaseResult[] = [];
+  // Every fault kind at every step of three runbooks in every scenario: thousands of executions,
+  // more than the default per-test timeout on a loaded machine.
   beforeAll(async () => {
     results = await runMatrix(sim, present, SCENARIOS, { faults: 'all', seed: 1 });
-  });
+  }, 600_000);
   afterAll(() => sim.close());
 
   describe.each(present)('%s', (runbook) => {

@@ -34,7 +34,7 @@ def handler(events, context):
             return None
 
     original = base64.b64decode(events['UserDataBase64'])
-    restored = attempt('read user data', lambda: current(ec2, iid) == original) or False
+    restored = attempt('read user data', lambda: state_of(ec2, iid)[0] != 'stopped' and settled(ec2, iid, original, False, 20)) or False
     if not restored:
         restored = attempt('restore user data', lambda: put_back(ec2, iid, original, 0, end - time.time()))
         if restored:
@@ -61,7 +61,7 @@ def handler(events, context):
         if state == 'stopped' and attempt('start', lambda: ec2.start_instances(InstanceIds=[iid])):
             done.append('start requested')
             try:
-                state = wait_for(ec2, iid, ('running', 'stopped'), end)
+                state = start_ended(ec2, iid, end)
                 if state == 'stopped':
                     failed.append('start: EC2 stopped it again: %s' % (state_of(ec2, iid)[2] or 'no reason given'))
             except Exception as e:

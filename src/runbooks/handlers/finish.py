@@ -21,6 +21,7 @@ def handler(events, context):
                 return (s.get('Outputs', {}).get(name) or [default])[0]
         return default
 
+    release_lock(events)
     verdict = out(events['VerifyStep'], 'Verdict', 'not-run')
     restored = out(events['RestoreStep'], 'UserDataRestored', 'false')
     inst = boto3.client('ec2').describe_instances(InstanceIds=[events['InstanceId']])['Reservations'][0]['Instances'][0]
@@ -45,3 +46,18 @@ def handler(events, context):
         raise Exception('The repair script reported "%s" (%s). The instance was put back as it was found; user data restored: %s.' % (
             verdict, out(events['VerifyStep'], 'ConsoleMarker') or 'no console marker within the wait', restored))
     return {'Verdict': verdict, 'ConsoleMarker': out(events['VerifyStep'], 'ConsoleMarker'), 'PublicIpAfter': inst.get('PublicIpAddress', '')}
+
+
+# A last attempt at releasing this execution's lock, for when ReleaseLock failed; a lock marked
+# kept or held by another execution stays (release_lock.py).
+def release_lock(events):
+    name = events.get('LockParameter')
+    if not name:
+        return
+    ssm = boto3.client('ssm')
+    try:
+        if ssm.get_parameter(Name=name)['Parameter']['Value'] == events['ExecutionId']:
+            ssm.delete_parameter(Name=name)
+    except Exception as e:
+        if getattr(e, 'response', {}).get('Error', {}).get('Code') != 'ParameterNotFound':
+            raise

@@ -49,6 +49,33 @@ def put_back(ec2, iid, original, graceful, forced):
     if state != 'stopped':
         return False
     ec2.modify_instance_attribute(InstanceId=iid, UserData={'Value': original})
-    if current(ec2, iid) != original:
-        raise Exception('EC2 reports user data that differs from the backup after the restore.')
+    if not settled(ec2, iid, original, True):
+        raise Exception('EC2 reports user data that differs from the backup 60 s after the restore.')
     return True
+
+
+# EC2 reads are eventually consistent: a read right after a change may show the old value
+# (https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html). settled() re-reads
+# for up to `seconds` until a read gives `want` (True: equals the original, a read-back; False:
+# differs, so a "nothing to restore" is trusted only after reading the original all that time).
+def settled(ec2, iid, original, want, seconds=60):
+    end = time.time() + seconds
+    while True:
+        same = current(ec2, iid) == original
+        if same == want or time.time() >= end:
+            return same
+        time.sleep(10)
+
+
+# After StartInstances a stale read may still say stopped with the earlier stop's reason; only
+# another reason (e.g. Client.InternalError) or a stop seen after pending is a failed start.
+def start_ended(ec2, iid, end, stale_seconds=60):
+    t0, moved = time.time(), False
+    while True:
+        inst = ec2.describe_instances(InstanceIds=[iid])['Reservations'][0]['Instances'][0]
+        state, code = inst['State']['Name'], inst.get('StateReason', {}).get('Code')
+        moved = moved or state == 'pending'
+        stale = state == 'stopped' and code == 'Client.UserInitiatedShutdown' and not moved and time.time() - t0 < stale_seconds
+        if state == 'running' or (state == 'stopped' and not stale) or time.time() >= end:
+            return state
+        time.sleep(3)

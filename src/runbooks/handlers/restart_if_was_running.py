@@ -32,7 +32,10 @@ def handler(events, context):
     while state != 'running' and time.time() < end:
         time.sleep(10)
         state, _, reason = state_of(ec2, iid)
-        if started and state == 'stopped':
+        # Right after the start a stale read may still say stopped with the earlier stop's reason
+        # (EC2 reads are eventually consistent); any other reason is EC2 turning the start back.
+        # https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html
+        if started and state == 'stopped' and 'UserInitiatedShutdown' not in reason:
             raise Exception('The instance was running before the repair but did not start again: %s' % (reason or 'EC2 stopped it again'))
     if state != 'running':
         raise Exception('The instance was running before the repair but is %s now.' % state)

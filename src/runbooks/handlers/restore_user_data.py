@@ -8,7 +8,10 @@ def handler(events, context):
     iid = events['InstanceId']
     ec2 = boto3.client('ec2')
     original = base64.b64decode(events['UserDataBase64'])
-    if current(ec2, iid) == original:
+    # Writing to a stopped instance costs nothing, so only a running one is trusted to need no
+    # restore, and only after its user data read the same for a minute (a read right after the
+    # swap may still show the original).
+    if state_of(ec2, iid)[0] != 'stopped' and settled(ec2, iid, original, False):
         return {'UserDataRestored': True, 'Action': 'unchanged: the user data already is the original'}
     if not put_back(ec2, iid, original, int(events['GracefulStopSeconds']), int(events['ForcedStopSeconds'])):
         raise Exception('The instance did not stop; its user data is still the repair user data.')

@@ -37,6 +37,16 @@ const INSTANCE_TYPES: Readonly<Record<string, { storeGb?: number; hibernation: b
 export class Ec2 {
   readonly instances = new Map<string, Instance>();
   readonly operations: Readonly<Record<string, Operation>>;
+  /**
+   * Eventual consistency (fault kind `stale-reads`): for this many milliseconds after
+   * StartInstances, StopInstances or ModifyInstanceAttribute changes an instance, DescribeInstances,
+   * DescribeInstanceStatus and DescribeInstanceAttribute still report it as it was before the
+   * call — e.g. `stopped` right after a start. 0: reads are current.
+   * https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html
+   */
+  staleReadMs = 0;
+  /** What stale reads return per instance, and until when. */
+  private readonly lagging = new Map<string, { state: InstanceStateName; stateReason: Instance['stateReason']; userData: Buffer; untilMs: number }>();
 
   constructor(private readonly ctx: Ec2Context) {
     this.operations = {
@@ -122,6 +132,25 @@ export class Ec2 {
     return new ParamReader('ec2', op, p);
   }
 
+  /** Before a change: reads keep returning the instance as it is now for `staleReadMs`. */
+  private lag(i: Instance): void {
+    if (this.staleReadMs <= 0) return;
+    const now = this.ctx.clock.now;
+    const current = this.lagging.get(i.instanceId);
+    // A change inside an open window keeps the older view, as a replica that has not caught up would.
+    if (current && current.untilMs > now) {
+      current.untilMs = now + this.staleReadMs;
+      return;
+    }
+    this.lagging.set(i.instanceId, { state: i.state, stateReason: i.stateReason, userData: Buffer.from(i.userData), untilMs: now + this.staleReadMs });
+  }
+
+  /** The instance as a read sees it: the pre-change view while it is stale. */
+  private seen(i: Instance): { state: InstanceStateName; stateReason?: Instance['stateReason']; userData: Buffer } {
+    const l = this.lagging.get(i.instanceId);
+    return l && l.untilMs > this.ctx.clock.now ? l : i;
+  }
+
   /** Resolves ids the way EC2 does: malformed → Malformed, unknown → NotFound. */
   private find(r: ParamReader, ids: readonly string[]): Instance[] {
     const malformed = ids.filter((id) => !/^i-[0-9a-f]{8,17}$/.test(id));
@@ -140,7 +169,8 @@ export class Ec2 {
   }
 
   private describeOne(i: Instance): Record<string, unknown> {
-    const running = i.state === 'running';
+    const seen = this.seen(i);
+    const running = seen.state === 'running';
     const association = running && i.publicIp
       ? { PublicIp: i.publicIp, IpOwnerId: i.elasticIp ? this.ctx.accountId : 'amazon' }
       : undefined;
@@ -149,9 +179,9 @@ export class Ec2 {
       InstanceType: i.instanceType,
       ImageId: 'ami-0abcdef1234567890',
       LaunchTime: i.launchTime.toISOString(),
-      State: this.stateOf(i),
+      State: { Code: STATE_CODES[seen.state], Name: seen.state },
       StateTransitionReason: i.stateTransitionReason,
-      ...(i.stateReason ? { StateReason: i.stateReason } : {}),
+      ...(seen.stateReason ? { StateReason: seen.stateReason } : {}),
       RootDeviceType: i.rootDeviceType,
       RootDeviceName: '/dev/xvda',
       // Instance store volumes never appear here; only EBS mappings do.
@@ -177,7 +207,7 @@ export class Ec2 {
     let found = ids ? this.find(r, ids) : [...this.instances.values()];
     const filters = r.list('Filters');
     const stateFilter = filterValues(filters, 'instance-state-name');
-    if (stateFilter) found = found.filter((i) => stateFilter.includes(i.state));
+    if (stateFilter) found = found.filter((i) => stateFilter.includes(this.seen(i).state));
     const idFilter = filterValues(filters, 'instance-id');
     if (idFilter) found = found.filter((i) => idFilter.includes(i.instanceId));
     return { Reservations: found.length > 0 ? [{ ReservationId: 'r-0123456789abcdef0', OwnerId: this.ctx.accountId, Instances: found.map((i) => this.describeOne(i)) }] : [] };
@@ -191,7 +221,7 @@ export class Ec2 {
     switch (attribute) {
       case 'userData':
         // The value comes back base64-encoded; empty user data has no Value at all.
-        return { InstanceId: i.instanceId, UserData: i.userData.length > 0 ? { Value: i.userData.toString('base64') } : {} };
+        return { InstanceId: i.instanceId, UserData: this.seen(i).userData.length > 0 ? { Value: this.seen(i).userData.toString('base64') } : {} };
       case 'disableApiStop':
         return { InstanceId: i.instanceId, DisableApiStop: { Value: i.disableApiStop } };
       case 'disableApiTermination':
@@ -226,6 +256,7 @@ export class Ec2 {
       if (i.rootDeviceType !== 'ebs') r.fail('UnsupportedOperation', `The instance '${i.instanceId}' does not have an 'ebs' root device type.`);
       if (i.state !== 'stopped') r.fail('IncorrectInstanceState', `The instance '${i.instanceId}' is not in the 'stopped' state.`);
       if (bytes.length > USER_DATA_LIMIT) r.fail('InvalidParameterValue', `User data is limited to ${USER_DATA_LIMIT} bytes`);
+      this.lag(i);
       i.userData = Buffer.from(bytes);
       return {};
     }
@@ -255,6 +286,7 @@ export class Ec2 {
     const changes = found.map((i) => {
       const previous = this.stateOf(i);
       if (i.state === 'running') {
+        this.lag(i);
         this.setState(i, 'stopping', `User initiated (${this.ctx.clock.date().toISOString()})`);
         const gen = i.generation;
         const ms = draw(this.ctx.rng, this.ctx.latencies.stop) * (force ? 0.5 : 1);
@@ -282,6 +314,7 @@ export class Ec2 {
     const changes = found.map((i) => {
       const previous = this.stateOf(i);
       if (i.state === 'stopped') {
+        this.lag(i);
         i.stateReason = undefined;
         this.setState(i, 'pending', '');
         const gen = i.generation;
@@ -330,12 +363,12 @@ export class Ec2 {
     r.only(['InstanceIds', 'IncludeAllInstances', 'Filters', 'MaxResults', 'NextToken', 'DryRun']);
     const ids = r.optionalStringList('InstanceIds');
     const all = r.boolean('IncludeAllInstances');
-    const found = (ids ? this.find(r, ids) : [...this.instances.values()]).filter((i) => all || i.state === 'running');
+    const found = (ids ? this.find(r, ids) : [...this.instances.values()]).filter((i) => all || this.seen(i).state === 'running');
     return {
       InstanceStatuses: found.map((i) => ({
         InstanceId: i.instanceId,
         AvailabilityZone: 'us-east-1a',
-        InstanceState: this.stateOf(i),
+        InstanceState: { Code: STATE_CODES[this.seen(i).state], Name: this.seen(i).state },
         InstanceStatus: { Status: i.statusChecks, Details: [{ Name: 'reachability', Status: i.statusChecks === 'ok' ? 'passed' : 'initializing' }] },
         SystemStatus: { Status: i.statusChecks, Details: [{ Name: 'reachability', Status: i.statusChecks === 'ok' ? 'passed' : 'initializing' }] },
       })),
