@@ -17,7 +17,7 @@ export interface InterleavingResult {
  * step boundary of a solo run in two ways (the second execution starting after k steps of the
  * first and running to its end, or from there taking turns step by step), and checks each: the
  * two never both work on the instance at once (a step of `changeSteps` of one runs between the
- * other's first change and the end of its last lock release), one that changed nothing did not end Success, at least one
+ * other's first change and the end of its first successful lock release), one that changed nothing did not end Success, at least one
  * ended Success, and the world ends as it was found (invariants.ts) with no lock left behind.
  */
 export async function checkLockInterleavings(sim: Simulator, runbook: string, changeSteps: ReadonlySet<string>, releaseSteps: ReadonlySet<string>, scenario = 'agent-offline', seed = 1): Promise<InterleavingResult[]> {
@@ -39,7 +39,11 @@ export async function checkLockInterleavings(sim: Simulator, runbook: string, ch
     world.clock.advanceBy(SETTLE_MS);
     const problems: string[] = [];
     const firstChange = (e: AutomationExecution): number | undefined => e.StepExecutions.find((s) => changeSteps.has(s.StepName))?.startMs;
-    const released = (e: AutomationExecution): number => [...e.StepExecutions].reverse().find((s) => releaseSteps.has(s.StepName))?.endMs ?? e.endMs;
+    // The lock is free again once the first release step after the first change has succeeded.
+    const released = (e: AutomationExecution): number => {
+      const from = firstChange(e) ?? Infinity;
+      return e.StepExecutions.find((s) => s.startMs >= from && releaseSteps.has(s.StepName) && s.StepStatus === 'Success')?.endMs ?? e.endMs;
+    };
     const [a, b] = runs.map((e) => ({ e, from: firstChange(e), to: released(e) }));
     const overlaps = (x: typeof a, y: typeof a): boolean => x.from !== undefined && y.e.StepExecutions.some((s) => changeSteps.has(s.StepName) && s.startMs >= (x.from as number) && s.startMs <= x.to);
     if (overlaps(a, b) || overlaps(b, a)) problems.push('both executions changed the instance at the same time');

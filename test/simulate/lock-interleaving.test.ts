@@ -32,7 +32,7 @@ describe('the lock under two executions interleaved at every step boundary', () 
     const results = await interleavings(path.join(ROOT, 'test', 'fixtures', 'runbooks-0.1'));
     const broken = results.filter((r) => r.problems.includes('both executions changed the instance at the same time'));
     expect(broken.length).toBeGreaterThan(0);
-  });
+  }, 300_000);
 
   test('current (Parameter Store, atomic create): exactly one proceeds, the other refuses before any change, nothing is left', async () => {
     const results = await interleavings(path.join(ROOT, 'runbooks'));
@@ -40,5 +40,5 @@ describe('the lock under two executions interleaved at every step boundary', () 
     expect(results.filter((r) => r.problems.length > 0)).toEqual([]);
     // Where the second starts while the first holds the lock, it refuses (Failed) and the first succeeds.
     expect(results.some((r) => r.statuses.includes('Failed') && r.statuses.includes('Success'))).toBe(true);
-  });
+  }, 300_000);
 });
