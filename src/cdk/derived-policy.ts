@@ -1,7 +1,8 @@
-import { Fn } from 'aws-cdk-lib';
+import { Fn, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { mergePermissions, Permission } from '../automation';
 import { RunbookCatalog } from './runbook-catalog';
+import { BackupStore, deployedBackupResources } from './ssh-rescue-backup-bucket';
 
 /** A tag the automation role requires on an instance before it may change it. */
 export interface InstanceTagCondition {
@@ -54,11 +55,13 @@ export function instanceTagConditionKey(action: string, tagKey: string): string 
  *   condition key the action's service evaluates;
  * - statements with the same resources and condition merged, sorted for a stable template.
  */
-export function derivedStatements(catalog: RunbookCatalog, tag?: InstanceTagCondition): iam.PolicyStatement[] {
+export function derivedStatements(catalog: RunbookCatalog, tag?: InstanceTagCondition, backup?: BackupStore): iam.PolicyStatement[] {
   if (tag !== undefined) checkTag(tag, catalog);
   // One group per condition key family: EC2 and SSM evaluate different tag keys on the same instance.
   const groups = new Map<string, Permission[]>();
-  for (const { document, permission } of catalog.permissions()) {
+  for (const { document, permission: declared } of catalog.permissions()) {
+    // The backup bucket and key the deployment created, where the steps name "any" of them.
+    const permission: Permission = { ...declared, resources: deployedBackupResources(declared, backup) };
     for (const action of permission.actions) {
       checkAction(document, action);
       const mutates = permission.mutatesInstance === true || MUTATING_INSTANCE_ACTIONS.has(action);
@@ -95,6 +98,7 @@ function checkCommandDocuments(document: string, resources: readonly string[]): 
 
 /** `*` stays as is; ARN patterns use CloudFormation Fn::Sub pseudo parameters. */
 export function resolveArn(arn: string): string {
+  if (Token.isUnresolved(arn)) return arn;
   return arn === '*' ? '*' : arn.includes('${') ? Fn.sub(arn) : arn;
 }
 

@@ -1,8 +1,9 @@
-import { Aws, Stack, Validations } from 'aws-cdk-lib';
+import { Aws, CfnElement, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { derivedStatements, InstanceTagCondition } from './derived-policy';
 import { RunbookCatalog } from './runbook-catalog';
+import { deployedBackupResources, SshRescueBackupBucket } from './ssh-rescue-backup-bucket';
 
 /** Properties of {@link SshRescueAutomationRole}. */
 export interface SshRescueAutomationRoleProps {
@@ -26,6 +27,12 @@ export interface SshRescueAutomationRoleProps {
    * @default - only Automation in this account may assume the role
    */
   readonly administrationRoleArn?: string;
+  /**
+   * The user-data backup bucket: the steps' S3 object and S3-used KMS key permissions are granted on
+   * this bucket's backup prefix and its key only.
+   * @default - granted as declared (the backup prefix of any bucket of the account)
+   */
+  readonly backupBucket?: SshRescueBackupBucket;
 }
 
 /**
@@ -58,14 +65,14 @@ export class SshRescueAutomationRole extends Construct {
       description: `Runs the EC2 SSH rescue runbooks (${props.catalog.entries.map((e) => e.name).join(', ')})`.slice(0, 1000),
     });
     this.roleArn = this.role.roleArn;
-    const policy = new iam.Policy(this, 'DerivedPolicy', { statements: derivedStatements(props.catalog, props.instanceTagCondition) });
+    const policy = new iam.Policy(this, 'DerivedPolicy', { statements: derivedStatements(props.catalog, props.instanceTagCondition, props.backupBucket?.store) });
     if (props.catalog.startsChildAutomations) {
       // aws:executeAutomation passes this role to the child execution; only to itself, only to SSM.
       // https://docs.aws.amazon.com/systems-manager/latest/userguide/automation-action-executeAutomation.html
       policy.addStatements(passRoleStatement(this.role.roleArn));
     }
     policy.attachToRole(this.role);
-    acknowledgeDerivedWildcards(policy, props.catalog);
+    acknowledgeDerivedWildcards(policy, props.catalog, props.backupBucket);
   }
 
   /** ARN pattern of a runbook's automation definition, any version. */
@@ -144,10 +151,20 @@ export function passRoleStatement(roleArn: string): iam.PolicyStatement {
  * cdk-nag by the exact finding it produces, never as a blanket suppression: "*" for calls without
  * resource-level permissions, ARN patterns for resources a runbook only knows at run time.
  */
-function acknowledgeDerivedWildcards(policy: iam.Policy, catalog: RunbookCatalog): void {
+function acknowledgeDerivedWildcards(policy: iam.Policy, catalog: RunbookCatalog, backup?: SshRescueBackupBucket): void {
   const patterns = new Map<string, Set<string>>();
   for (const { document, permission } of catalog.permissions()) {
-    for (const resource of permission.resources) {
+    const granted = deployedBackupResources(permission, backup?.store);
+    for (const [n, resource] of permission.resources.entries()) {
+      if (granted[n] !== resource && backup !== undefined) {
+        // Narrowed to the backup bucket: cdk-nag names it by the bucket's logical id.
+        const id = Stack.of(backup).getLogicalId(backup.bucket.node.defaultChild as CfnElement);
+        Validations.of(policy).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::<${id}.Arn>/ec2-ssh-rescue/*]`,
+          reason: 'Backups are named per execution at run time; the grant covers the backup prefix of the deployment\'s own backup bucket only.',
+        });
+        continue;
+      }
       if (!resource.includes('*')) continue;
       const users = patterns.get(resource) ?? new Set<string>();
       permission.actions.forEach((a) => users.add(`${a} (${document})`));

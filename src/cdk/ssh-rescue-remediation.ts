@@ -73,6 +73,12 @@ export interface SshRescueRemediationProps {
    * @default - no custom-event trigger
    */
   readonly customEventSenders?: readonly string[];
+  /**
+   * The user-data backup bucket automatic runs pass as `BackupS3BucketName` (when the orchestrator
+   * takes it), so an offline repair keeps the original user data there, not in the execution record.
+   * @default - not passed; the runbook's own default applies
+   */
+  readonly backupBucketName?: string;
 }
 
 /** IAM role or user ARNs (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html). */
@@ -109,6 +115,7 @@ export class SshRescueRemediation extends Construct {
     const fixed = (instance: string, modeValue: string): Record<string, string[]> => {
       const input: Record<string, string[]> = { InstanceId: [instance], Mode: [modeValue], AutomationAssumeRole: [props.automationRole.roleArn] };
       if (parameters.has('AllowOffline')) input.AllowOffline = [String(props.allowOffline ?? false)];
+      if (props.backupBucketName !== undefined && parameters.has('BackupS3BucketName')) input.BackupS3BucketName = [props.backupBucketName];
       return input;
     };
 

@@ -46,6 +46,7 @@ export class RemediationStack extends Stack {
       enableTagTrigger: props.tagTrigger !== null,
       tagTrigger: props.tagTrigger ?? undefined,
       customEventSenders: props.customEventSenders,
+      backupBucketName: props.runbooksStack.backupBucket.bucketName,
       sshdLogAlarm: props.sshdLogGroupName === undefined ? undefined : {
         logGroup: logs.LogGroup.fromLogGroupName(this, 'SshdLogs', props.sshdLogGroupName),
         instanceIds: props.sshdInstanceIds ?? [],
