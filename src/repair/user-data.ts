@@ -56,6 +56,12 @@ export const ARGS_LINE_PREFIX = '# ec2-ssh-rescue-args: ';
  * https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instancedata-add-user-data.html
  */
 export const USER_DATA_MAX_BYTES = 16384;
+/**
+ * Room the repair user data keeps below {@link USER_DATA_MAX_BYTES} with the longest argument
+ * values (tests hold it to this), so a slightly longer script or args line never reaches
+ * the limit unnoticed. src/repair/README.md states the current figure.
+ */
+export const USER_DATA_MARGIN_BYTES = 512;
 
 const SCRIPT_FILE = 'ssh-access-repair.sh';
 let scriptCache: string | undefined;
@@ -116,42 +122,56 @@ export function repairArgsLine(opts: RepairOptions): string {
   return argsLine(validated(opts));
 }
 
+/** Line after which the repair user data carries the repair script; the boothook copies what follows it. */
+export const SCRIPT_SEPARATOR = '# ec2-ssh-rescue: repair script';
+/** Transient systemd unit the boothook starts; one per boot at most. */
+export const REPAIR_UNIT = 'ec2-ssh-rescue-repair.service';
+
 /**
- * The one assembler: MIME multipart user data in the layout of the AWS knowledge-center
- * procedure (https://repost.aws/knowledge-center/ec2-server-refused-our-key, also
- * https://repost.aws/knowledge-center/execute-user-data-ec2): a cloud-config part making
- * scripts-user run at every boot, carrying the args line as a YAML comment, and a shell
- * part that is the script byte for byte. The line break before a boundary belongs to the
- * boundary (RFC 2046 §5.1.1), so the script keeps its own final newline.
+ * The script as the user data carries it: without its comment lines (all but the `#!` line),
+ * which are documentation here and bytes the 16 KB limit cannot spare. No line of the script
+ * starts with `#` inside a multi-line string; the user-data lab runs exactly this text.
+ */
+export function payloadScript(script: string = repairScriptText()): string {
+  return script
+    .split('\n')
+    .filter((line, i) => i === 0 || !/^\s*#/.test(line))
+    .join('\n');
+}
+
+/**
+ * The boothook that starts the repair (see src/repair/README.md, "User-data mode", for the
+ * boot-lab evidence). cloud-init runs a `#cloud-boothook` early at every boot
+ * (https://cloudinit.readthedocs.io/en/latest/explanation/format.html#cloud-boothook) and
+ * discards its output; this one only hands the script that follows it to systemd as a
+ * oneshot unit ordered after the local file systems and the user's home, which reports on the
+ * journal and console itself. No module list is touched and scripts-user is not asked to run,
+ * so the instance's own first-boot scripts stay where they are and do not run again.
+ */
+const BOOTHOOK = [
+  'set -u',
+  'A=$(sed -n \'s/^# ec2-ssh-rescue-args: //p\' "$0")',
+  'Q=${A##*request=} U=${A#user=}',
+  'U=${U%% *} H=/home',
+  'no() { printf \'ec2-ssh-rescue: %s\\nec2-ssh-rescue: request=%s verdict=no-systemd user=none actions=0\\n\' "$1" "$Q" >/dev/console; exit 0; }',
+  '[ -d /run/systemd/system ] && command -v systemd-run >/dev/null || no "systemd is not running; nothing was changed"',
+  '[ -z "$U" ] || H="$H $(getent passwd "$U" | cut -d: -f6)"',
+  'case $H in *[!A-Za-z0-9/._\\ -]*) H=/home ;; esac',
+  'D=/run/ec2-ssh-rescue',
+  `{ [ -d $D ] || mkdir -m 0700 $D; } && sed '1,/^${SCRIPT_SEPARATOR}$/d' "$0" >$D/repair.sh || no "cannot write $D"`,
+  `systemd-run --no-block --unit=${REPAIR_UNIT} --description=ec2-ssh-rescue -p Type=oneshot \\`,
+  '  -p After=local-fs.target -p "RequiresMountsFor=$H" -p StandardOutput=journal+console \\',
+  '  -p StandardError=journal+console /bin/sh $D/repair.sh >/dev/null || no "systemd-run failed"',
+  'exit 0',
+];
+
+/**
+ * The one assembler: a `#cloud-boothook` user data (a single part, no MIME). The args line is
+ * a comment of the boothook, which the script reads from the user data as DATA; the script
+ * follows the separator line and is never run by cloud-init itself.
  */
 function assemble(args: string): string {
-  const script = repairScriptText();
-  const text = [
-    'Content-Type: multipart/mixed; boundary="//"',
-    'MIME-Version: 1.0',
-    '',
-    '--//',
-    'Content-Type: text/cloud-config; charset="us-ascii"',
-    'MIME-Version: 1.0',
-    'Content-Transfer-Encoding: 7bit',
-    'Content-Disposition: attachment; filename="cloud-config.txt"',
-    '',
-    '#cloud-config',
-    'cloud_final_modules:',
-    '- [scripts-user, always]',
-    args,
-    '',
-    '--//',
-    'Content-Type: text/x-shellscript; charset="us-ascii"',
-    'MIME-Version: 1.0',
-    'Content-Transfer-Encoding: 7bit',
-    'Content-Disposition: attachment; filename="userdata.txt"',
-    '',
-    script,
-    '--//--',
-    '',
-  ].join('\n');
-  return text;
+  return ['#cloud-boothook', '#!/bin/sh', args, ...BOOTHOOK, SCRIPT_SEPARATOR, payloadScript()].join('\n');
 }
 
 function checkSize(text: string, what: string): void {

@@ -18,7 +18,7 @@ const CONSOLE_WAIT_SECONDS = 540;
 const PURPOSE = [
   'Repairs SSH access on an instance whose SSM Agent is not reachable, by the AWS knowledge-center user-data swap',
   '(https://repost.aws/knowledge-center/ec2-server-refused-our-key), automated end to end: it stops the instance,',
-  'replaces its user data with a cloud-init MIME document that runs the ec2-ssh-rescue script at boot, starts it,',
+  'replaces its user data with a cloud-init boothook that runs only the ec2-ssh-rescue script, early in the boot, starts it,',
   'reads the script\'s verdict from the console output, stops it again, restores the original user data byte for byte',
   'and starts it again if it was running. It REFUSES, before changing anything: instances that are not running or stopped,',
   'an instance-store root device, one-time Spot Instances, stop protection, hibernation, Windows, instance types with',
@@ -143,7 +143,7 @@ export function offlineRunbook(): Runbook {
     timeoutSeconds: 600,
   }));
   const swap = guarded(new ExecuteScript('SwapInRepairUserData', {
-    description: 'Replaces the user data with the repair MIME document, filled in by Automation with this execution\'s values.',
+    description: 'Replaces the user data with the repair boothook user data, filled in by Automation with this execution\'s values.',
     handler: 'handler',
     script: handlerSource('swap_user_data'),
     inputPayload: {
@@ -236,7 +236,7 @@ export function offlineRunbook(): Runbook {
       { change: 'puts the instance in Standby in its Auto Scaling group (desired capacity minus one)', step: enterStandby.name, undo: 'ExitStandbyIfEntered returns it to InService (desired capacity plus one) on success and failure, once it runs again (a stopped instance stays in Standby and the execution fails saying so); CancelCleanup requests ExitStandby on cancel once the instance runs' },
       { change: 'stops the instance (graceful, then forced after 10 minutes)', step: stop.name, undo: 'RestartIfWasRunning starts it again if it was running before, on success and failure; CancelCleanup starts it again on cancel and waits for running within its time' },
       { change: 'stops the instance with Force when the graceful stop timed out', step: forceStop.name, undo: 'as for StopInstance' },
-      { change: 'replaces the user data with the repair MIME document', step: swap.name, undo: 'RestoreUserData writes the original back byte for byte and re-reads it (retrying within a minute: EC2 reads are eventually consistent), on success and failure; CancelCleanup restores it on cancel, force-stopping the instance first if it runs, and makes the second attempt, with a forced stop, when an undo step failed' },
+      { change: 'replaces the user data with the repair boothook user data', step: swap.name, undo: 'RestoreUserData writes the original back byte for byte and re-reads it (retrying within a minute: EC2 reads are eventually consistent), on success and failure; CancelCleanup restores it on cancel, force-stopping the instance first if it runs, and makes the second attempt, with a forced stop, when an undo step failed' },
       { change: 'starts the instance with the repair user data', step: start.name, undo: 'RestoreUserData stops it again before restoring the user data; CancelCleanup force-stops it on cancel' },
       { change: 'stops the instance (graceful, then forced) when it still runs with the repair user data, so the original can be written back', step: chain.restore.name, undo: 'RestartIfWasRunning starts it again if it was running before the repair' },
     ],

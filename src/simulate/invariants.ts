@@ -1,6 +1,7 @@
 import { FaultKind } from './faults';
 import { AutomationExecution } from './interpreter/execution-types';
 import { LOCK_PARAMETER_PREFIX, LOCK_RECOVERY_PREFIX, LOCK_TAG_KEY, Scenario } from './scenarios';
+import { originalUserDataReruns } from './world/boot';
 import { World } from './world/world';
 
 /** What must be the same after a run as before it. */
@@ -78,6 +79,10 @@ export function checkInvariants(before: Snapshot, world: World, execution: Autom
   if (!i.userData.equals(before.userData)) {
     v.push({ invariant: 'user-data-restored', detail: `user data is ${i.userData.length} bytes (sha differs), was ${before.userData.length} bytes` });
   }
+  // The repair boot must run only the repair: a first-boot script of the instance run again can be
+  // a mkfs, an upgrade or a cluster join (measured with real cloud-init in test/boot).
+  const reruns = originalUserDataReruns(i);
+  if (reruns.length > 0) v.push({ invariant: 'original-user-data-not-rerun', detail: `original user data executed again (${reruns.join(', ')})` });
   if (before.asg) {
     const m = world.autoscaling.membership(before.instanceId);
     if (!m) {

@@ -7,8 +7,12 @@ import {
   buildRepairUserData,
   buildRepairUserDataTemplate,
   repairArgsLine,
+  payloadScript,
+  REPAIR_UNIT,
   repairScriptText,
   RepairOptionsError,
+  SCRIPT_SEPARATOR,
+  USER_DATA_MARGIN_BYTES,
   USER_DATA_MAX_BYTES,
 } from '../../src/repair/user-data';
 import { describeWithTools, observed, report, runLab, REPO, SCRIPT, tree } from './lab-harness';
@@ -56,20 +60,25 @@ describe('repairArgsLine', () => {
 describe('buildRepairUserData', () => {
   const ud = buildRepairUserData({ user: 'alice', requestId: 'req-1' });
 
-  test('follows the knowledge-center MIME layout with LF line endings and ASCII only', () => {
-    expect(ud.startsWith('Content-Type: multipart/mixed; boundary="//"\nMIME-Version: 1.0\n\n--//\n')).toBe(true);
-    expect(ud).toContain(
-      'Content-Type: text/cloud-config; charset="us-ascii"\nMIME-Version: 1.0\nContent-Transfer-Encoding: 7bit\n' +
-        'Content-Disposition: attachment; filename="cloud-config.txt"\n\n#cloud-config\ncloud_final_modules:\n- [scripts-user, always]\n' +
-        `${ARGS_LINE_PREFIX}user=alice mode=fix strict=false recursive=false request=req-1\n\n--//\n`,
-    );
-    expect(ud).toContain(
-      'Content-Type: text/x-shellscript; charset="us-ascii"\nMIME-Version: 1.0\nContent-Transfer-Encoding: 7bit\n' +
-        `Content-Disposition: attachment; filename="userdata.txt"\n\n${repairScriptText()}\n--//--\n`,
-    );
+  test('is one #cloud-boothook: args line, boothook, separator, the script without comment lines; LF and ASCII only', () => {
+    const args = `${ARGS_LINE_PREFIX}user=alice mode=fix strict=false recursive=false request=req-1`;
+    expect(ud.startsWith(`#cloud-boothook\n#!/bin/sh\n${args}\n`)).toBe(true);
+    expect(ud).not.toMatch(/cloud_final_modules|scripts-user|Content-Type/);
+    const [hook, script] = ud.split(`\n${SCRIPT_SEPARATOR}\n`);
+    expect(hook).toContain(`systemd-run --no-block --unit=${REPAIR_UNIT}`);
+    expect(script).toBe(payloadScript());
+    // Only comment lines left out: every kept line is the script's, in order.
+    const kept = repairScriptText().split('\n').filter((l, i) => i === 0 || !/^\s*#/.test(l));
+    expect(script.split('\n')).toEqual(kept);
+    expect(ud.split('\n').filter((l) => l === SCRIPT_SEPARATOR)).toHaveLength(1);
     expect(ud).not.toContain('\r');
     expect([...ud].filter((c) => c !== '\n' && (c < ' ' || c > '~'))).toEqual([]);
     expect(Buffer.byteLength(ud)).toBeLessThanOrEqual(USER_DATA_MAX_BYTES);
+  });
+
+  test('keeps a stated margin under the 16 KB limit with the longest values the script accepts', () => {
+    const longest = buildRepairUserData({ user: 'u'.repeat(32), mode: 'diagnose', requestId: 'r'.repeat(64) });
+    expect(USER_DATA_MAX_BYTES - Buffer.byteLength(longest)).toBeGreaterThanOrEqual(USER_DATA_MARGIN_BYTES);
   });
 
   test('refuses bad options before building anything', () => {
@@ -103,6 +112,18 @@ describeWithTools('repair script lint', ['shellcheck'], () => {
   test('shellcheck -s sh is clean', () => {
     expect(execFileSync('shellcheck', ['-s', 'sh', SCRIPT], { encoding: 'utf8' })).toBe('');
   });
+
+  test('the boothook is shellcheck-clean (SC2015: its `a && b || no` ends in a function that exits)', () => {
+    const ud = buildRepairUserData({ user: 'alice', requestId: 'req-1' });
+    const hook = ud.split(`\n${SCRIPT_SEPARATOR}\n`)[0].split('\n').slice(1).join('\n');
+    const dir = mkdtempSync(join(tmpdir(), 'ec2-ssh-rescue-hook-'));
+    writeFileSync(join(dir, 'hook.sh'), `${hook}\n`);
+    try {
+      expect(execFileSync('shellcheck', ['-s', 'sh', '-e', 'SC2015', join(dir, 'hook.sh')], { encoding: 'utf8' })).toBe('');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describeWithTools('repair user data through real cloud-init and a real sshd', ['cloud-init', 'sshd', 'ssh', 'unshare', 'useradd', 'dash', 'busybox'], () => {
@@ -113,11 +134,11 @@ describeWithTools('repair user data through real cloud-init and a real sshd', ['
   interface Part {
     type: string;
     filename: string;
-    config?: { cloud_final_modules?: unknown };
     written?: string;
   }
   let parts: Part[] = [];
   let out = '';
+  const script = join(work, 'repair.sh');
 
   beforeAll(async () => {
     writeFileSync(userData, buildRepairUserData({ user: 'ud-user', requestId: 'req-42' }));
@@ -130,28 +151,27 @@ describeWithTools('repair user data through real cloud-init and a real sshd', ['
     parts = JSON.parse(
       execFileSync('/usr/bin/python3', [join(REPO, 'test/repair/lab/cloud_init_parts.py'), userData, join(work, 'cloud')], { encoding: 'utf8' }),
     ) as Part[];
-    const shellPart = parts.find((p) => p.type === 'text/x-shellscript');
+    // The script as the boothook copies it out of itself (its own sed), run here as its unit runs it.
+    const hook = parts.find((p) => p.type === 'text/cloud-boothook')?.written ?? '/nonexistent';
+    writeFileSync(script, execFileSync('sed', [`1,/^${SCRIPT_SEPARATOR}$/d`, hook]));
     out = await runLab(['userdata:dash'], {
-      LAB_SCRIPT: shellPart?.written ?? '/nonexistent',
+      LAB_SCRIPT: script,
       LAB_USERDATA: userData,
       LAB_USERDATA_HOSTILE: hostile,
     });
-  }, 120_000);
+  }, 300_000);
   afterAll(() => {
     rmSync(out, { recursive: true, force: true });
     rmSync(work, { recursive: true, force: true });
   });
 
-  test('cloud-init sees two parts: cloud-config with [scripts-user, always], and the script byte for byte', () => {
-    expect(parts.map((p) => [p.type, p.filename])).toEqual([
-      ['text/cloud-config', 'cloud-config.txt'],
-      ['text/x-shellscript', 'userdata.txt'],
-    ]);
-    expect(parts[0].config).toEqual({ cloud_final_modules: [['scripts-user', 'always']] });
-    expect(readFileSync(parts[1].written as string)).toEqual(readFileSync(SCRIPT));
+  test('cloud-init sees one boothook part; the script it carries is the payload script', () => {
+    expect(parts.map((p) => [p.type, p.filename])).toEqual([['text/cloud-boothook', 'part-001']]);
+    expect(readFileSync(parts[0].written as string, 'utf8').startsWith('#!/bin/sh\n')).toBe(true);
+    expect(readFileSync(script, 'utf8')).toBe(payloadScript());
   });
 
-  test('first boot: the shell part reads its args from the user data, fixes, and marks the console', () => {
+  test('first boot: the script reads its args from the user data, fixes, and marks the console', () => {
     const d = join(out, 'userdata');
     const r = report(d, 'boot1');
     expect({ rc: observed(d, 'boot1.rc'), verdict: r.verdict, user: r.user, requestId: r.requestId, mode: r.mode }).toEqual({

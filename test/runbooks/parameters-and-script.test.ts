@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { payloadScript, SCRIPT_SEPARATOR } from '../../src/repair/user-data';
 import { OFFLINE_RUNBOOK } from '../../src/runbooks/offline';
 import { ONLINE_RUNBOOK } from '../../src/runbooks/online';
 import { REPAIR_RUNBOOK } from '../../src/runbooks/repair';
@@ -51,20 +52,19 @@ describe('the embedded repair script', () => {
     expect(text.slice(start, end)).toBe(SCRIPT);
   });
 
-  test('is byte-identical in the offline MIME user data, as cloud-init reads it', () => {
+  test('is in the offline boothook user data, comment lines left out, as cloud-init reads it', () => {
     requireTool(DEBIAN_PYTHON, 'cloud-init');
     const template = (step(rendered(OFFLINE_RUNBOOK).doc, 'SwapInRepairUserData').inputs as { InputPayload: { RepairUserData: string } }).InputPayload.RepairUserData;
     const filled = substitute(template, { UserName: 'ec2-user', Mode: 'fix', Strict: 'false', Recursive: 'false', 'automation:EXECUTION_ID': '0b5c3f4e-1d2a-4b6c-9e8f-123456789abc' });
     const parts = JSON.parse(run(DEBIAN_PYTHON, ['-c', `
 import json, sys
-from cloudinit.user_data import convert_string
-msg = convert_string(sys.stdin.buffer.read())
+from cloudinit.user_data import UserDataProcessor
+msg = UserDataProcessor({}).process(sys.stdin.buffer.read())
 print(json.dumps([[p.get_content_type(), p.get_payload(decode=True).decode()] for p in msg.walk() if not p.is_multipart()]))
 `], filled)) as [string, string][];
-    expect(parts.map(([type]) => type)).toEqual(['text/cloud-config', 'text/x-shellscript']);
-    expect(parts[0][1]).toContain('- [scripts-user, always]');
-    expect(parts[0][1]).toContain('# ec2-ssh-rescue-args: user=ec2-user mode=fix strict=false recursive=false request=0b5c3f4e-1d2a-4b6c-9e8f-123456789abc\n');
-    expect(parts[1][1]).toBe(SCRIPT);
+    expect(parts.map(([type]) => type)).toEqual(['text/cloud-boothook']);
+    expect(parts[0][1]).toContain('\n# ec2-ssh-rescue-args: user=ec2-user mode=fix strict=false recursive=false request=0b5c3f4e-1d2a-4b6c-9e8f-123456789abc\n');
+    expect(parts[0][1].slice(parts[0][1].indexOf(`\n${SCRIPT_SEPARATOR}\n`) + SCRIPT_SEPARATOR.length + 2)).toBe(payloadScript(SCRIPT));
   });
 
   test('the online command runs under dash, prints the JSON report first and exits 0 with a report', () => {

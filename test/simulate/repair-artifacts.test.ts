@@ -1,5 +1,5 @@
 import { buildRepairUserData, repairScriptText } from '../../src/repair/user-data';
-import { runUserDataAtBoot } from '../../src/simulate/world/boot';
+import { runBoothooksAtBoot, runUserDataAtBoot } from '../../src/simulate/world/boot';
 import { World } from '../../src/simulate/world/world';
 import { INSTANCE_ID } from './helpers';
 
@@ -10,15 +10,17 @@ describe('real repair artifacts', () => {
   it('a boot with the user data src/repair builds fixes the instance and writes the console marker', () => {
     const w = new World({ seed: 2 });
     const i = w.ec2.add({ instanceId: INSTANCE_ID, userData: Buffer.from(buildRepairUserData({ user: 'ec2-user', mode: 'fix', requestId: 'abc-123' })) });
+    runBoothooksAtBoot(i);
     runUserDataAtBoot(i);
     expect(i.ssh.broken).toBe(false);
     expect(i.consoleOutput).toContain('ec2-ssh-rescue: request=abc-123 verdict=fixed user=ec2-user actions=2');
+    expect(i.consoleOutput.match(/verdict=/g)).toHaveLength(1); // early in the boot, not again at its end
   });
 
   it('a boot with diagnose-mode user data reports without fixing', () => {
     const w = new World({ seed: 2 });
     const i = w.ec2.add({ instanceId: INSTANCE_ID, userData: Buffer.from(buildRepairUserData({ user: 'ec2-user', mode: 'diagnose', requestId: 'd-1' })) });
-    runUserDataAtBoot(i);
+    runBoothooksAtBoot(i);
     expect(i.ssh.broken).toBe(true);
     expect(i.consoleOutput).toContain('verdict=needs-fix');
   });

@@ -1,7 +1,7 @@
 import { VirtualClock } from '../clock';
 import { draw, Latencies } from '../latency';
 import { Rng } from '../rng';
-import { runUserDataAtBoot } from './boot';
+import { recordFirstBoot, REPAIR_UNIT_AT_FRACTION_OF_BOOT, runBoothooksAtBoot, runUserDataAtBoot } from './boot';
 import { Instance, InstanceSpec, InstanceStateName, STATE_CODES } from './instance';
 import { ApiParams, filterValues, Operation, ParamReader } from './params';
 
@@ -98,6 +98,7 @@ export class Ec2 {
       launchTime: this.ctx.clock.date(),
     };
     if (state === 'running') instance.publicIp = this.newPublicIp(instance);
+    recordFirstBoot(instance); // the instance has booted once with its user data before the simulation
     this.instances.set(instanceId, instance);
     return instance;
   }
@@ -342,7 +343,11 @@ export class Ec2 {
     i.statusChecks = 'initializing';
     this.setState(i, 'running', '');
     const gen = i.generation;
-    clock.schedule(draw(rng, latencies.boot), () => {
+    const bootMs = draw(rng, latencies.boot);
+    clock.schedule(bootMs * REPAIR_UNIT_AT_FRACTION_OF_BOOT, () => {
+      if (i.generation === gen) runBoothooksAtBoot(i);
+    });
+    clock.schedule(bootMs, () => {
       if (i.generation === gen) runUserDataAtBoot(i);
     });
     clock.schedule(draw(rng, latencies.statusChecks), () => {
