@@ -1,6 +1,18 @@
 import { rmSync } from 'node:fs';
 import { observations, repairReport, unexplainedChanges } from './assertions';
-import { currentRepairUserData, describeBootLab, knowledgeCenterUserData, rootfs, runBootLab, type Scenario } from './boot-harness';
+import { bootTime, currentRepairUserData, describeBootLab, knowledgeCenterUserData, lab, markers, rootfs, rootfsBuildSeconds, runBootLab, type Scenario } from './boot-harness';
+
+/** The lab's figures (README.md, "Figures"), printed with the test output; figures, not assertions. */
+function figures(root: string, out: string, names: readonly string[]): string {
+  const lines = [`boot lab: root file system built in ${rootfsBuildSeconds(root)} s (cached after), lab ${Number(lab(out, '', 'lab-seconds')).toFixed(0)} s for ${names.length} scenario(s)`];
+  for (const name of names) {
+    const boots = [1, 2, 3].map((b) => bootTime(out, name, b));
+    const marker = markers(out, name, 2)[0];
+    const repairAt = marker === undefined ? 'no marker' : `${(marker.at - boots[1].start).toFixed(1)} s`;
+    lines.push(`  ${name}: boots ${boots.map((b) => (b.end - b.start).toFixed(1)).join(' / ')} s; boot start -> repair verdict on the console: ${repairAt}`);
+  }
+  return lines.join('\n');
+}
 
 /** Scenario kinds (test/boot/lab/scenarios.sh), the user each breaks, and the layout it adds. */
 export const KINDS: Record<string, { user: string; layout: string; firstBootScript: boolean; bootcmd: boolean }> = {
@@ -22,6 +34,7 @@ export function currentUserDataSuite(kinds: readonly string[], extra?: (out: () 
       const root = rootfs();
       const scenarios: Scenario[] = kinds.map((k) => ({ name: k, user: KINDS[k].user, repair: currentRepairUserData({ user: KINDS[k].user, request: REQUEST }) }));
       out = await runBootLab(root, [...scenarios, ...extraScenarios]);
+      console.log(figures(root, out, [...scenarios, ...extraScenarios].map((s) => s.name)));
     }, 3_000_000); // a first root file system build included (minutes; see README.md, "Figures")
     afterAll(() => {
       if (out !== '' && process.env.EC2_SSH_RESCUE_KEEP_LAB === undefined) rmSync(out, { recursive: true, force: true });

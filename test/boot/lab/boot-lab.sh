@@ -44,6 +44,7 @@ boot() {
   mkdir "$cg"
   t0=$EPOCHREALTIME
   # --resolv-conf/--timezone off: nspawn must not write the container's /etc (the lab compares it).
+  # shellcheck disable=SC2016 # the inner bash expands its own arguments
   timeout --kill-after=10 "${LAB_BOOT_TIMEOUT:-180}" bash -c 'echo $$ >"$1/cgroup.procs" && exec systemd-nspawn -D "$2" --boot \
     --private-network --register=no --keep-unit --console=read-only --resolv-conf=off --timezone=off --link-journal=no -q' \
     _ "$cg" "$M" </dev/null 2>&1 |
@@ -104,7 +105,7 @@ mkuser() {
   chroot "$M" install -d -m 0700 -o "$name" -g "$(chroot "$M" id -g "$name")" "$home/.ssh"
   chroot "$M" install -m 0600 -o "$name" -g "$(chroot "$M" id -g "$name")" /root/lab/key.pub "$home/.ssh/authorized_keys"
   echo "$name" >"$M/var/lib/lab/user"
-  U=$name HOME_REL=${home#/} CHOME=${home#/}
+  HOME_REL=${home#/} CHOME=${home#/}
 }
 
 # shellcheck source=test/boot/lab/scenarios.sh
@@ -116,7 +117,7 @@ for NAME in "$@"; do
   mkdir -p "$W/upper" "$W/work" "$W/m"
   M=$W/m
   mount -t overlay overlay -o "lowerdir=$ROOTFS,upperdir=$W/upper,workdir=$W/work" "$M"
-  U='' HOME_REL='' CHOME=''
+  HOME_REL='' CHOME=''
   echo "scenario $NAME" >&2
   common_setup
   "setup_${NAME%%-*}"

@@ -26,10 +26,12 @@ MIRROR=$(sed -n 's/^URIs: *\([^ ]*debian\)$/\1/p' /etc/apt/sources.list.d/debian
 MIRROR=${MIRROR:-http://deb.debian.org/debian}
 TMPROOT=$(mktemp -d "$CACHE/.build-XXXXXX")
 chmod 0755 "$TMPROOT" # mktemp makes it 0700; it becomes the image's /
-trap 'rm -rf -- "$TMPROOT"' EXIT
+trap 'rm -rf -- "$TMPROOT" "$TMPROOT.log"' EXIT
+trap 'exit 1' INT TERM HUP # a killed build (a test timeout) leaves nothing behind either
 start=$(date +%s)
 # Private mount namespace: the /proc that apt needs inside the chroot never shows on the host.
-unshare --mount --propagation private sh -eu -c '
+# shellcheck disable=SC2016 # the inner shell expands its own arguments
+if ! unshare --mount --propagation private sh -eu -c '
   R=$1 M=$2 P=$3 S=$4
   debootstrap --variant=minbase --include="$P" "$S" "$R" "$M" >"$R.log" 2>&1 || {
     # bookworm: python3-cryptography stays unconfigured (virtual python3-cffi-backend-api-*).
@@ -39,9 +41,13 @@ unshare --mount --propagation private sh -eu -c '
     umount "$R/proc"
   }
   chroot "$R" sh -c "dpkg --audit | grep -q . && exit 1; command -v cloud-init sshd systemctl >/dev/null" ||
-    { echo "rootfs.sh: incomplete root file system, see $R.log" >&2; exit 1; }
+    { echo "rootfs.sh: incomplete root file system" >&2; exit 1; }
   chroot "$R" apt-get clean
-' sh "$TMPROOT" "$MIRROR" "$PKGS" "$SUITE"
+' sh "$TMPROOT" "$MIRROR" "$PKGS" "$SUITE"; then
+  echo "rootfs.sh: the build failed; last lines of its log:" >&2
+  tail -n 40 "$TMPROOT.log" >&2
+  exit 1
+fi
 rm -f "$TMPROOT.log"
 echo "$(($(date +%s) - start))" >"$TMPROOT/.ec2-ssh-rescue-build-seconds"
 mv -T "$TMPROOT" "$ROOT"

@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034 # sourced by boot-lab.sh, which uses the variables set here
 # Scenarios of boot-lab.sh. setup_NAME prepares the image (after common_setup) and creates the
 # user with mkuser; break_NAME breaks that user's access after boot 1, the way instances get
 # broken. A scenario named NAME-VARIANT uses NAME's functions (the jest side writes a different
