@@ -4,7 +4,8 @@ import { commandDocumentMarkdown } from './automation/command-markdown';
 import { documentMarkdown } from './automation/markdown';
 import { Diagnostic } from './automation/validate/diagnostic';
 import { validateDocument } from './automation/validate';
-import { allRunbooks, commandDocumentsOf } from './runbooks';
+import { iamMarkdown } from './cdk/iam-markdown';
+import { allDocuments, allRunbooks, commandDocumentsOf } from './runbooks';
 import { Runbook } from './runbooks/runbook';
 
 /** Marker every generated file carries; files in the output folder without it are never touched. */
@@ -34,6 +35,8 @@ export function synthesize(runbooks: readonly Runbook[] = allRunbooks()): SynthR
     files.set(`${command.name}.md`, commandDocumentMarkdown(command, command.props.description.split('\n').slice(2).join(' ')));
     diagnostics.push(...validateDocument(command.toObject(), { file: `runbooks/${yamlName}`, strict: true }));
   }
+  // The automation role's policy, built by the function the CDK stack uses.
+  files.set('IAM.md', iamMarkdown(allDocuments(runbooks)));
   return { files, diagnostics };
 }
 

@@ -1,99 +1,19 @@
 import { Fn, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { mergePermissions, Permission } from '../automation';
+import { BackupStore, derivedPolicyDocument, InstanceTagCondition } from './policy-document';
 import { RunbookCatalog } from './runbook-catalog';
-import { BackupStore, deployedBackupResources } from './ssh-rescue-backup-bucket';
 
-/** A tag the automation role requires on an instance before it may change it. */
-export interface InstanceTagCondition {
-  /** Tag key, e.g. `ec2-ssh-rescue`. */
-  readonly key: string;
-  /** Tag value the instance must carry, e.g. `allowed`. */
-  readonly value: string;
-}
+export {
+  ARBITRARY_COMMAND_DOCUMENTS, derivedPolicyDocument, InstanceTagCondition, instanceTagConditionKey, MUTATING_INSTANCE_ACTIONS,
+} from './policy-document';
 
-/**
- * EC2 actions that change an instance. They are restricted even when a step forgot to flag them, so a
- * missing `mutatesInstance` can never widen the role. The knowledge-center procedure this project
- * automates asks to restrict ModifyInstanceAttribute in particular (user data swap).
- * https://repost.aws/knowledge-center/ec2-server-refused-our-key
- */
-export const MUTATING_INSTANCE_ACTIONS: ReadonlySet<string> = new Set([
-  'ec2:StopInstances', 'ec2:StartInstances', 'ec2:ModifyInstanceAttribute', 'ec2:CreateTags', 'ec2:DeleteTags',
-  'ec2:TerminateInstances', 'ec2:RebootInstances',
-]);
-
-/** Tag keys are 1-128 characters; values 0-256 (EC2 tag restrictions). */
-const TAG_KEY = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
-const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u;
-
-/**
- * AWS-owned Command documents that run whatever shell or PowerShell text the caller passes. The role
- * must never hold ssm:SendCommand on them: whoever may pass the role to an execution could run any
- * command as root on every node the role reaches. Runbooks ship their own Command document instead.
- * https://docs.aws.amazon.com/systems-manager/latest/userguide/documents-command-ssm-plugin-reference.html
- */
-export const ARBITRARY_COMMAND_DOCUMENTS: readonly string[] = ['AWS-RunShellScript', 'AWS-RunPowerShellScript', 'AWS-RunRemoteScript', 'AWS-RunDocument'];
-
-/**
- * The tag condition key each service evaluates on instances. EC2 actions use the global
- * `aws:ResourceTag/<key>`; for ssm:SendCommand on an EC2 instance the Service Authorization
- * Reference lists `ssm:resourceTag/<key>`, the key Systems Manager's own Run Command example uses.
- * https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssystemsmanager.html
- * https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-rc-setting-up-cmdsec.html
- */
-export function instanceTagConditionKey(action: string, tagKey: string): string {
-  return action.startsWith('ssm:') ? `ssm:resourceTag/${tagKey}` : `aws:ResourceTag/${tagKey}`;
-}
-
-/**
- * The IAM statements the automation role needs, derived from the documents' declared permissions:
- * - no wildcard actions, and no ssm:SendCommand on AWS's run-any-script documents;
- * - instance-changing actions (stop, start, modify, tag, send a command) only on instance ARNs and,
- *   when a tag condition is given, only on instances carrying the tag (the tag already on the
- *   instance, so the runbook can still add or remove its own lock tag on those instances), with the
- *   condition key the action's service evaluates;
- * - statements with the same resources and condition merged, sorted for a stable template.
- */
+/** The automation role's derived policy as CDK statements; see {@link derivedPolicyDocument} for the rules applied. */
 export function derivedStatements(catalog: RunbookCatalog, tag?: InstanceTagCondition, backup?: BackupStore): iam.PolicyStatement[] {
-  if (tag !== undefined) checkTag(tag, catalog);
-  // One group per condition key family: EC2 and SSM evaluate different tag keys on the same instance.
-  const groups = new Map<string, Permission[]>();
-  for (const { document, permission: declared } of catalog.permissions()) {
-    // The backup bucket and key the deployment created, where the steps name "any" of them.
-    const permission: Permission = { ...declared, resources: deployedBackupResources(declared, backup) };
-    for (const action of permission.actions) {
-      checkAction(document, action);
-      const mutates = permission.mutatesInstance === true || MUTATING_INSTANCE_ACTIONS.has(action);
-      if (mutates && permission.resources.includes('*')) {
-        throw new Error(`SshRescueAutomationRole: ${document} declares ${action} on every resource — declare it on instance ARNs (INSTANCE_ARN) so it can be restricted`);
-      }
-      if (action === 'ssm:SendCommand') checkCommandDocuments(document, permission.resources);
-      const family = mutates ? instanceTagConditionKey(action, '') : '';
-      const list = groups.get(family) ?? [];
-      list.push({ actions: [action], resources: permission.resources, mutatesInstance: mutates });
-      groups.set(family, list);
-    }
-  }
-  // The builder's own merge: one statement per resource set and instance flag, sorted for a stable template.
-  return [...groups.keys()].sort().flatMap((family) => mergePermissions(groups.get(family) ?? []).map((p) => new iam.PolicyStatement({
-    actions: [...p.actions],
-    resources: p.resources.map(resolveArn),
-    conditions: p.mutatesInstance === true && tag !== undefined ? { StringEquals: { [instanceTagConditionKey(p.actions[0], tag.key)]: tag.value } } : undefined,
-  })));
-}
-
-/** Refuses ssm:SendCommand on a document that runs arbitrary scripts, and on every document. */
-function checkCommandDocuments(document: string, resources: readonly string[]): void {
-  for (const r of resources) {
-    const name = /:document\/(.+)$/.exec(r)?.[1];
-    if (r === '*' || name === '*') {
-      throw new Error(`SshRescueAutomationRole: ${document} declares ssm:SendCommand on every document — name the Command document it runs`);
-    }
-    if (name !== undefined && ARBITRARY_COMMAND_DOCUMENTS.includes(name)) {
-      throw new Error(`SshRescueAutomationRole: ${document} declares ssm:SendCommand on ${name}, which runs any command as root — ship a Command document with pattern-checked parameters and send that instead`);
-    }
-  }
+  return derivedPolicyDocument(catalog, tag, backup).map((s) => new iam.PolicyStatement({
+    actions: [...s.actions],
+    resources: s.resources.map(resolveArn),
+    conditions: s.conditions,
+  }));
 }
 
 /** `*` stays as is; ARN patterns use CloudFormation Fn::Sub pseudo parameters. */
@@ -102,45 +22,3 @@ export function resolveArn(arn: string): string {
   return arn === '*' ? '*' : arn.includes('${') ? Fn.sub(arn) : arn;
 }
 
-function checkAction(document: string, action: string): void {
-  if (!/^[a-z0-9-]+:[A-Za-z0-9]+$/.test(action)) {
-    throw new Error(`SshRescueAutomationRole: ${document} declares action "${action}" — actions must be exact (service:Operation), wildcards are not allowed`);
-  }
-}
-
-/**
- * A runbook that removes the very tag the role is conditioned on would lose its own permission half
- * way (e.g. before restoring user data), so such a tag key is refused.
- */
-function checkTag(tag: InstanceTagCondition, catalog: RunbookCatalog): void {
-  if (!TAG_KEY.test(tag.key) || tag.key.toLowerCase().startsWith('aws:')) {
-    throw new Error(`instanceTagCondition: key "${tag.key}" is not a valid EC2 tag key (1-128 characters, not starting with aws:)`);
-  }
-  if (!TAG_VALUE.test(tag.value)) throw new Error(`instanceTagCondition: value "${tag.value}" is not a valid EC2 tag value`);
-  for (const entry of catalog.entries) {
-    for (const key of tagKeysChanged(entry.content)) {
-      if (key === tag.key) {
-        throw new Error(`instanceTagCondition: ${entry.name} creates or deletes tag ${key} itself — condition the role on another tag key, or the runbook loses its permissions mid-run`);
-      }
-    }
-  }
-}
-
-/** Literal tag keys in CreateTags/DeleteTags calls of a content tree. */
-function tagKeysChanged(content: unknown): string[] {
-  const keys: string[] = [];
-  const visit = (v: unknown): void => {
-    if (Array.isArray(v)) {
-      v.forEach(visit);
-    } else if (v !== null && typeof v === 'object') {
-      const o = v as Record<string, unknown>;
-      const inputs = o.inputs as Record<string, unknown> | undefined;
-      if (inputs !== undefined && (inputs.Api === 'CreateTags' || inputs.Api === 'DeleteTags') && Array.isArray(inputs.Tags)) {
-        for (const t of inputs.Tags as { Key?: unknown }[]) if (typeof t.Key === 'string') keys.push(t.Key);
-      }
-      Object.values(o).forEach(visit);
-    }
-  };
-  visit(content);
-  return keys;
-}

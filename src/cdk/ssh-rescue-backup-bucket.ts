@@ -1,39 +1,11 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
-import { Permission } from '../automation';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { BackupStore } from './policy-document';
 
-/** The key prefix the offline runbook writes its user-data backups under. */
-export const BACKUP_PREFIX = 'ec2-ssh-rescue/';
-
-/** What the runbooks declare for the backup objects: the prefix in any bucket (of this account). */
-const DECLARED_OBJECTS = `arn:\${AWS::Partition}:s3:::*/${BACKUP_PREFIX}*`;
-/** What they declare for the key S3 uses for the backup: any key of the Region, used through S3. */
-const DECLARED_KEYS = /^arn:\$\{AWS::Partition\}:kms:\$\{AWS::Region\}:[^:]*:key\/\*$/;
-
-/** The deployed bucket and key, for {@link deployedBackupResources}. */
-export interface BackupStore {
-  readonly bucketArn: string;
-  readonly keyArn: string;
-}
-
-/**
- * A step's declared resources with the backup bucket and its key put in where the runbooks name
- * "the backup prefix of any bucket" and "a key used through S3": a deployment knows the one bucket
- * and the one key, so the role gets exactly those.
- */
-export function deployedBackupResources(permission: Permission, store: BackupStore | undefined): readonly string[] {
-  if (store === undefined) return permission.resources;
-  const conditions = JSON.stringify((permission as Permission & { readonly conditions?: unknown }).conditions ?? {});
-  const throughS3 = /"kms:ViaService":\s*"s3\./.test(conditions);
-  return permission.resources.map((r) => {
-    if (r === DECLARED_OBJECTS) return `${store.bucketArn}/${BACKUP_PREFIX}*`;
-    if (throughS3 && DECLARED_KEYS.test(r)) return store.keyArn;
-    return r;
-  });
-}
+export { BACKUP_PREFIX, BackupStore, deployedBackupResources } from './policy-document';
 
 /** Properties of {@link SshRescueBackupBucket}. */
 export interface SshRescueBackupBucketProps {

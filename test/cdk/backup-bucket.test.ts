@@ -1,5 +1,6 @@
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { derivedPolicyDocument } from '../../src/cdk/policy-document';
 import { RemediationStack } from '../../src/cdk/stacks/remediation-stack';
 import { RunbooksStack } from '../../src/cdk/stacks/runbooks-stack';
 import { allDocuments } from '../../src/runbooks';
@@ -63,6 +64,15 @@ describe('user-data backup bucket', () => {
     const rules = JSON.stringify(Template.fromStack(remediation).findResources('AWS::Events::Rule'));
     expect(rules).toContain('\\"BackupS3BucketName\\":[\\"');
     expect(rules).toContain('ExportsOutputRef');
+  });
+
+  test('the synthesized policy is statement for statement the policy document runbooks/IAM.md is generated from', () => {
+    const expected = derivedPolicyDocument(stack.runbooks.catalog, { key: 'rescue', value: 'allowed' }, stack.backupBucket.store);
+    const synthesized = statements.filter((s) => s.Action !== 'iam:PassRole');
+    expect(synthesized.map((s) => [s.Action].flat())).toEqual(expected.map((s) => s.actions));
+    expect(synthesized.map((s) => s.Condition ?? null)).toEqual(expected.map((s) => s.conditions ?? null));
+    expect(synthesized.map((s) => [s.Resource].flat().length)).toEqual(expected.map((s) => s.resources.length));
+    expect(statements.filter((s) => s.Action === 'iam:PassRole')).toHaveLength(1);
   });
 
   test('cdk-nag AwsSolutions: no unacknowledged findings', () => {
