@@ -23,7 +23,8 @@ const PURPOSE = [
   'and starts it again if it was running. It REFUSES, before changing anything: instances that are not running or stopped,',
   'an instance-store root device, one-time Spot Instances, stop protection, hibernation, Windows, instance types with',
   'instance-store volumes (unless AcknowledgeInstanceStoreDataLoss=true), an instance locked by another execution,',
-  'and Auto Scaling members that are not InService and running or whose group is at its minimum size. In an Auto Scaling group the',
+  'and Auto Scaling members that are not InService and running, whose group is at its minimum size, is owned by EKS, ECS or',
+  'Elastic Beanstalk (by its tags) or has a launch lifecycle hook that ABANDONs. In an Auto Scaling group the',
   'instance is put in Standby with ShouldDecrementDesiredCapacity=true so no replacement is launched; a group at',
   'MinSize is refused rather than let the desired capacity go below the minimum (lower MinSize by one or detach the',
   'instance first). The public IPv4 address changes with the stop unless an Elastic IP is attached (output',
@@ -64,7 +65,7 @@ export function offlineRunbook(): Runbook {
     timeoutSeconds: 120,
     permissions: [
       { actions: ['ec2:DescribeInstances', 'ec2:DescribeInstanceAttribute', 'ec2:DescribeInstanceTypes', 'ec2:DescribeSpotInstanceRequests'], resources: ['*'] },
-      { actions: ['autoscaling:DescribeAutoScalingInstances', 'autoscaling:DescribeAutoScalingGroups'], resources: ['*'] },
+      { actions: ['autoscaling:DescribeAutoScalingInstances', 'autoscaling:DescribeAutoScalingGroups', 'autoscaling:DescribeLifecycleHooks'], resources: ['*'] },
     ],
   }));
   const backup = beforeChange(new ExecuteScript('BackupUserData', {

@@ -87,7 +87,7 @@ export function undoChain(p: UndoChainProps) {
     maxAttempts: UNDO_ATTEMPTS,
     permissions: [
       DESCRIBE,
-      { actions: ['autoscaling:DescribeAutoScalingInstances'], resources: ['*'] },
+      { actions: ['autoscaling:DescribeAutoScalingInstances', 'autoscaling:DescribeAutoScalingGroups'], resources: ['*'] },
       { actions: ['autoscaling:ExitStandby'], resources: [AUTO_SCALING_GROUP_ARN] },
     ],
   });

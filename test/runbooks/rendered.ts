@@ -90,7 +90,7 @@ export interface HandlerWorld {
   startSeconds?: number;
   /** Written by the fixture: the Force flag of every StopInstances call. */
   stops?: { Force: boolean }[];
-  asg?: { group: string; lifecycle: string; min?: number; desired?: number };
+  asg?: { group: string; lifecycle: string; min?: number; max?: number; desired?: number; tags?: { Key: string; Value: string }[]; hooks?: Record<string, unknown>[] };
   executions?: Record<string, unknown>;
   /** Parameter Store: name -> value. */
   parameters?: Record<string, string>;

@@ -40,6 +40,16 @@ def handler(events, context):
                     'Left in Standby in group %s: the instance is %s, and returning it to service now would make the group '
                     'terminate and replace it. Start it, then run: aws autoscaling exit-standby --instance-ids %s '
                     '--auto-scaling-group-name %s' % (group, running, iid, group))
+            # ExitStandby adds one to the desired capacity and fails when that exceeds MaxSize,
+            # which happens when the group scaled out to its maximum meanwhile.
+            # https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_ExitStandby.html
+            g = asg.describe_auto_scaling_groups(AutoScalingGroupNames=[group])['AutoScalingGroups'][0]
+            if g['DesiredCapacity'] + 1 > g['MaxSize']:
+                raise Exception(
+                    'Left in Standby in group %s: the group scaled to its maximum (%d) meanwhile, so leaving Standby would '
+                    'exceed MaxSize. Raise it by one (aws autoscaling update-auto-scaling-group --auto-scaling-group-name %s '
+                    '--max-size %d) or lower the desired capacity, then run: aws autoscaling exit-standby --instance-ids %s '
+                    '--auto-scaling-group-name %s' % (group, g['MaxSize'], group, g['MaxSize'] + 1, iid, group))
             asg.exit_standby(InstanceIds=[iid], AutoScalingGroupName=group)
             exited = True
         elif state in ('InService', 'Detached'):

@@ -55,9 +55,26 @@ def handler(events, context):
             # back in service after the repair would hand it to that check again.
             # https://docs.aws.amazon.com/autoscaling/ec2/userguide/health-checks-overview.html
             refuse.append('it is %s while InService in Auto Scaling group %s, which replaces it at its next health check; start it, or detach it from the group, first' % (state, group))
-        g = boto3.client('autoscaling').describe_auto_scaling_groups(AutoScalingGroupNames=[group])['AutoScalingGroups'][0]
+        asg = boto3.client('autoscaling')
+        g = asg.describe_auto_scaling_groups(AutoScalingGroupNames=[group])['AutoScalingGroups'][0]
         if g['DesiredCapacity'] - 1 < g['MinSize']:
             refuse.append('group %s is at its minimum size (%d): Standby without a replacement would go below it. Lower MinSize by one, or detach the instance, or raise the desired capacity first' % (group, g['MinSize']))
+        # Services that own a group's capacity tag it, and scale and replace its instances
+        # themselves: EKS managed node groups, ECS capacity providers, Elastic Beanstalk.
+        # https://docs.aws.amazon.com/eks/latest/userguide/managed-node-groups.html
+        # https://docs.aws.amazon.com/AmazonECS/latest/developerguide/asg-capacity-providers.html
+        # https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/using-features.tagging.html
+        keys = {t['Key'] for t in g.get('Tags', [])}
+        for key, owner in (('eks:nodegroup-name', 'an EKS managed node group'), ('AmazonECSManaged', 'an ECS capacity provider'),
+                           ('elasticbeanstalk:environment-name', 'an Elastic Beanstalk environment')):
+            if key in keys:
+                refuse.append('group %s belongs to %s (tag %s), which manages its capacity itself; repair it through that service, or detach the instance first' % (group, owner, key))
+        # Leaving Standby passes through Pending, where a launch lifecycle hook holds the instance
+        # in Pending:Wait until its action completes or times out; ABANDON then terminates it.
+        # https://docs.aws.amazon.com/autoscaling/ec2/userguide/lifecycle-hooks-overview.html
+        for h in asg.describe_lifecycle_hooks(AutoScalingGroupName=group)['LifecycleHooks']:
+            if h['LifecycleTransition'] == 'autoscaling:EC2_INSTANCE_LAUNCHING' and h.get('DefaultResult') == 'ABANDON':
+                refuse.append('group %s has launch lifecycle hook %s with DefaultResult ABANDON: leaving Standby would wait for it and then terminate the instance unless its action is completed' % (group, h['LifecycleHookName']))
     if refuse:
         raise Exception('Refusing to repair %s offline; nothing was changed: %s.' % (iid, '; '.join(refuse)))
     public_ip = inst.get('PublicIpAddress', '')

@@ -15,9 +15,24 @@ export interface GroupSpec {
   readonly healthCheckGracePeriod?: number;
   /** @default false */
   readonly protectedFromScaleIn?: boolean;
+  /**
+   * Group tags; services that own a group's capacity tag it (EKS managed node groups
+   * `eks:nodegroup-name`, ECS capacity providers `AmazonECSManaged`, Elastic Beanstalk
+   * `elasticbeanstalk:environment-name`). @default none
+   */
+  readonly tags?: Readonly<Record<string, string>>;
+  /**
+   * A launch lifecycle hook (autoscaling:EC2_INSTANCE_LAUNCHING): an instance leaving Standby
+   * passes through Pending, so it waits in Pending:Wait for HeartbeatTimeout seconds unless the
+   * action is completed, then DefaultResult applies — ABANDON terminates it.
+   * https://docs.aws.amazon.com/autoscaling/ec2/userguide/lifecycle-hooks-overview.html
+   * https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_LifecycleHook.html
+   * @default none
+   */
+  readonly launchHook?: { readonly heartbeatTimeout: number; readonly defaultResult: 'CONTINUE' | 'ABANDON' };
 }
 
-export type LifecycleState = 'Pending' | 'InService' | 'EnteringStandby' | 'Standby' | 'Terminating' | 'Terminated';
+export type LifecycleState = 'Pending' | 'Pending:Wait' | 'InService' | 'EnteringStandby' | 'Standby' | 'Terminating' | 'Terminated';
 
 interface Member {
   lifecycle: LifecycleState;
@@ -62,6 +77,7 @@ export class AutoScaling {
       DescribeAutoScalingGroups: (p) => this.describeAutoScalingGroups(p),
       EnterStandby: (p) => this.enterStandby(p),
       ExitStandby: (p) => this.exitStandby(p),
+      DescribeLifecycleHooks: (p) => this.describeLifecycleHooks(p),
     };
   }
 
@@ -162,6 +178,7 @@ export class AutoScaling {
         DesiredCapacity: g.desired,
         HealthCheckType: 'EC2',
         HealthCheckGracePeriod: g.spec.healthCheckGracePeriod ?? 300,
+        Tags: Object.entries(g.spec.tags ?? {}).map(([Key, Value]) => ({ ResourceId: g.spec.name, ResourceType: 'auto-scaling-group', Key, Value, PropagateAtLaunch: true })),
         Instances: [...g.members].map(([InstanceId, m]) => ({ InstanceId, LifecycleState: m.lifecycle, HealthStatus: m.health, ProtectedFromScaleIn: m.protectedFromScaleIn })),
       })),
     };
@@ -195,6 +212,43 @@ export class AutoScaling {
     return { Activities: activities };
   }
 
+  private describeLifecycleHooks(p: ApiParams): unknown {
+    const r: ParamReader = this.reader('DescribeLifecycleHooks', p);
+    r.only(['AutoScalingGroupName', 'LifecycleHookNames']);
+    const g = this.group(r, r.string('AutoScalingGroupName'));
+    const hook = g.spec.launchHook;
+    return {
+      LifecycleHooks: hook ? [{
+        LifecycleHookName: 'launch-hook', AutoScalingGroupName: g.spec.name, LifecycleTransition: 'autoscaling:EC2_INSTANCE_LAUNCHING',
+        HeartbeatTimeout: hook.heartbeatTimeout, GlobalTimeout: hook.heartbeatTimeout * 100, DefaultResult: hook.defaultResult,
+      }] : [],
+    };
+  }
+
+  /** Pending -> (Pending:Wait under a launch hook, then its DefaultResult) -> InService. */
+  private proceed(g: Group, id: string, m: Member): void {
+    const hook = g.spec.launchHook;
+    if (hook && m.lifecycle === 'Pending') {
+      m.lifecycle = 'Pending:Wait';
+      this.clock.schedule(hook.heartbeatTimeout * 1000, () => {
+        if (m.lifecycle !== 'Pending:Wait') return;
+        if (hook.defaultResult === 'CONTINUE') {
+          m.lifecycle = 'Pending';
+          this.proceed({ ...g, spec: { ...g.spec, launchHook: undefined } }, id, m);
+          return;
+        }
+        const instance = this.ec2.instances.get(id);
+        g.members.delete(id);
+        if (instance) this.ec2.terminate(instance);
+        this.replacements.push({ terminated: id, launched: this.launch(g), atMs: this.clock.now });
+      });
+      return;
+    }
+    m.lifecycle = 'InService';
+    const instance = this.ec2.instances.get(id);
+    if (instance) this.onStateChange(instance);
+  }
+
   private exitStandby(p: ApiParams): unknown {
     const r: ParamReader = this.reader('ExitStandby', p);
     r.only(['AutoScalingGroupName', 'InstanceIds']);
@@ -213,10 +267,7 @@ export class AutoScaling {
       const m = g.members.get(id) as Member;
       m.lifecycle = 'Pending';
       this.clock.schedule(draw(this.rng, this.latencies.lifecycleTransition), () => {
-        if (m.lifecycle !== 'Pending') return;
-        m.lifecycle = 'InService';
-        const instance = this.ec2.instances.get(id);
-        if (instance) this.onStateChange(instance);
+        if (m.lifecycle === 'Pending') this.proceed(g, id, m);
       });
       return this.activity(g, `Moving EC2 instance out of Standby: ${id}`);
     });
