@@ -19,14 +19,14 @@ function fail(message: string): void {
 }
 
 /**
- * Adds `render-userdata`: prints the MIME multipart user data that runs the repair script
- * at the next boot (the offline path). Bad input → message on stderr, exit 2.
+ * Adds `render-userdata`: prints the user data that runs the repair script at the next boot
+ * (the offline path: a cloud-init boothook handing the script to systemd, src/repair/README.md). Bad input → message on stderr, exit 2.
  */
 export function registerRenderUserData(program: Command): void {
   program
     .command('render-userdata')
     .description(
-      'print EC2 user data (MIME multipart: cloud-config + the repair script) that repairs SSH access at the next boot, once per request id',
+      'print EC2 user data (a cloud-init boothook that runs only the repair script, as a systemd unit) that repairs SSH access at the next boot, once per request id',
     )
     .option('--user <name>', "login user to repair, ^[a-z_][a-z0-9._-]{0,31}$ ('' detects the AMI default user)")
     .option('--mode <mode>', 'fix or diagnose', 'fix')
