@@ -96,6 +96,7 @@ function wrap(text: string, width: number, indent: string): string[] {
 class TtyDisplay implements Display {
   private lines = 0;
   private header = '';
+  private rootId = '';
   private child = '';
   private current?: Extract<RunEvent, { type: 'step' }>;
   private elapsed = 0;
@@ -109,7 +110,7 @@ class TtyDisplay implements Display {
   }
 
   private clear(): void {
-    if (this.lines > 0) this.out.write(`\x1b[${this.lines}F\x1b[0J`);
+    if (this.lines > 0) this.out.write(`\x1b[${this.lines}A\r\x1b[0J`);
     this.lines = 0;
   }
 
@@ -127,7 +128,9 @@ class TtyDisplay implements Display {
       if (c.description !== undefined) panel.push(...wrap(c.description, width - 4, '    '));
     }
     this.out.write(`${panel.join('\n')}\n`);
-    this.lines = panel.length;
+    // Rows on screen, not lines: a line wider than the terminal wraps onto more rows.
+    const cols = Math.max(1, this.out.columns ?? 100);
+    this.lines = panel.reduce((n, l) => n + Math.max(1, Math.ceil([...l].length / cols)), 0);
   }
 
   event(e: RunEvent): void {
@@ -139,6 +142,7 @@ class TtyDisplay implements Display {
       case 'started':
       case 'attached':
         this.header = `${e.document} ${e.executionId}`;
+        this.rootId = e.executionId;
         if (e.type === 'attached') this.status = e.status;
         break;
       case 'child':
@@ -154,7 +158,9 @@ class TtyDisplay implements Display {
           this.clear();
           const mark = e.status === 'Success' ? '✔' : e.status === 'Cancelled' ? '■' : '✘';
           const cyc = cycleText(e);
-          this.out.write(`${mark} ${clock(e.elapsedSeconds)} ${e.step}${cyc !== '' && e.cycle !== 0 ? ` [cycle ${e.cycle}]` : ''}${e.status !== 'Success' ? ` ${e.status}${e.failureMessage !== undefined ? `: ${e.failureMessage}` : ''}` : ''}\n`);
+          // A child execution's steps are indented under the parent step that runs it.
+          const indent = e.executionId === this.rootId ? '' : '  ';
+          this.out.write(`${mark} ${clock(e.elapsedSeconds)} ${indent}${e.step}${cyc !== '' && e.cycle !== 0 ? ` [cycle ${e.cycle}]` : ''}${e.status !== 'Success' ? ` ${e.status}${e.failureMessage !== undefined ? `: ${e.failureMessage}` : ''}` : ''}\n`);
           if (this.current?.step === e.step) this.current = undefined;
         }
         break;
