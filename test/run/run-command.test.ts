@@ -11,6 +11,9 @@ import { IDS, isolatedAwsEnv, RUNBOOK_DIR, startEndpoint } from '../serve/endpoi
 const BIN = path.join(__dirname, '..', '..', 'scripts', 'ec2-ssh-rescue.cjs');
 
 type Json = Record<string, unknown>;
+
+// Each AWS CLI or run process starts Python or Node afresh: seconds apiece on a busy machine.
+jest.setTimeout(180_000);
 interface Finished { code: number | null; stdout: string; stderr: string }
 
 /** Step descriptions as the rendered runbooks state them. */

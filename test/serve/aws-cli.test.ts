@@ -11,6 +11,9 @@ const AWS = '/usr/bin/aws';
 
 type Json = Record<string, unknown>;
 
+// Each AWS CLI or run process starts Python or Node afresh: seconds apiece on a busy machine.
+jest.setTimeout(180_000);
+
 /**
  * The CLI prints timestamps as ISO 8601 text, the endpoint's record holds epoch seconds;
  * both become epoch milliseconds for the comparison.
