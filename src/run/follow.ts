@@ -67,6 +67,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 export class Follower {
   private readonly tracked = new Map<string, Tracked>();
   private readonly infos = new Map<string, RunbookInfo | null>();
+  private readonly childOfStep = new Set<string>();
   private startMs?: number;
   private latestMs = 0;
   private stopped = false;
@@ -187,10 +188,14 @@ export class Follower {
       return;
     }
     if (s.StepStatus !== 'InProgress') return;
+    // One lookup per running step: its child is tracked from then on.
+    const stepKey = s.StepExecutionId ?? `${parent.id}/${s.StepName ?? ''}`;
+    if (this.childOfStep.has(stepKey)) return;
     const out = await this.ssm.send(new DescribeAutomationExecutionsCommand({ Filters: [{ Key: 'ParentExecutionId', Values: [parent.id] }] }));
     for (const m of out.AutomationExecutionMetadataList ?? []) {
       if (m.AutomationExecutionId !== undefined && !this.tracked.has(m.AutomationExecutionId)) {
         await this.track(m.AutomationExecutionId, m.DocumentName ?? '', parent.id);
+        this.childOfStep.add(stepKey);
       }
     }
   }
