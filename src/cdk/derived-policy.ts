@@ -12,7 +12,8 @@ export function derivedStatements(catalog: RunbookCatalog, tag?: InstanceTagCond
   return derivedPolicyDocument(catalog, tag, backup).map((s) => new iam.PolicyStatement({
     actions: [...s.actions],
     resources: s.resources.map(resolveArn),
-    conditions: s.conditions,
+    conditions: s.conditions === undefined ? undefined : Object.fromEntries(Object.entries(s.conditions).map(([op, keys]) => [op,
+      Object.fromEntries(Object.entries(keys).map(([k, v]) => [k, typeof v === 'string' ? resolveArn(v) : v.map(resolveArn)]))])),
   }));
 }
 

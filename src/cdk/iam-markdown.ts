@@ -32,7 +32,7 @@ export function iamMarkdown(documents: readonly SsmDocument[]): string {
   ];
   for (const s of statements) {
     const condition = s.conditions === undefined ? '' : Object.entries(s.conditions)
-      .flatMap(([op, keys]) => Object.entries(keys).map(([k, v]) => `${op} \`${k}\` = \`${v}\``)).join('<br/>');
+      .flatMap(([op, keys]) => Object.entries(keys).map(([k, v]) => `${op} \`${k}\` = \`${[v].flat().join('`, `')}\``)).join('<br/>');
     out.push(`| ${s.actions.map((a) => `\`${a}\``).join('<br/>')} | ${s.resources.map((r) => `\`${r}\``).join('<br/>')} | ${condition} |`);
   }
   out.push('');

@@ -6,7 +6,16 @@ export interface PolicyDocumentStatement {
   readonly actions: readonly string[];
   /** ARN patterns in `Fn::Sub` syntax, `*`, or deployment tokens (the backup bucket and key). */
   readonly resources: readonly string[];
-  readonly conditions?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** Condition block; values in `Fn::Sub` syntax where they name the account or Region. */
+  readonly conditions?: StatementConditions;
+}
+
+/** An IAM condition block: operator → key → value(s). */
+export type StatementConditions = Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
+
+/** A step's own condition block, where its permission declares one. */
+function ownConditions(p: Permission): StatementConditions | undefined {
+  return (p as Permission & { readonly conditions?: StatementConditions }).conditions;
 }
 
 /** The key prefix the offline runbook writes its user-data backups under. */
@@ -92,8 +101,10 @@ export function instanceTagConditionKey(action: string, tagKey: string): string 
  */
 export function derivedPolicyDocument(catalog: RunbookCatalog, tag?: InstanceTagCondition, backup?: BackupStore): PolicyDocumentStatement[] {
   if (tag !== undefined) checkTag(tag, catalog);
-  // One group per condition key family: EC2 and SSM evaluate different tag keys on the same instance.
+  // One group per condition key family (EC2 and SSM evaluate different tag keys on the same
+  // instance) and per condition block a step declares: only equal conditions may share a statement.
   const groups = new Map<string, Permission[]>();
+  const conditionsOf = new Map<string, StatementConditions | undefined>();
   for (const { document, permission: declared } of catalog.permissions()) {
     // The backup bucket and key the deployment created, where the steps name "any" of them.
     const permission: Permission = { ...declared, resources: deployedBackupResources(declared, backup) };
@@ -104,7 +115,9 @@ export function derivedPolicyDocument(catalog: RunbookCatalog, tag?: InstanceTag
         throw new Error(`SshRescueAutomationRole: ${document} declares ${action} on every resource — declare it on instance ARNs (INSTANCE_ARN) so it can be restricted`);
       }
       if (action === 'ssm:SendCommand') checkCommandDocuments(document, permission.resources);
-      const family = mutates ? instanceTagConditionKey(action, '') : '';
+      const own = ownConditions(permission);
+      const family = JSON.stringify([mutates ? instanceTagConditionKey(action, '') : '', own ?? null]);
+      conditionsOf.set(family, own);
       const list = groups.get(family) ?? [];
       list.push({ actions: [action], resources: permission.resources, mutatesInstance: mutates });
       groups.set(family, list);
@@ -114,8 +127,16 @@ export function derivedPolicyDocument(catalog: RunbookCatalog, tag?: InstanceTag
   return [...groups.keys()].sort().flatMap((family) => mergePermissions(groups.get(family) ?? []).map((p) => ({
     actions: [...p.actions],
     resources: [...p.resources],
-    ...(p.mutatesInstance === true && tag !== undefined ? { conditions: { StringEquals: { [instanceTagConditionKey(p.actions[0], tag.key)]: tag.value } } } : {}),
+    ...statementConditions(conditionsOf.get(family), p.mutatesInstance === true && tag !== undefined ? { [instanceTagConditionKey(p.actions[0], tag.key)]: tag.value } : undefined),
   })));
+}
+
+/** The step's own conditions plus the instance tag condition, or nothing when there are none. */
+function statementConditions(own: StatementConditions | undefined, tagCondition: Record<string, string> | undefined): { conditions?: StatementConditions } {
+  const out: Record<string, Record<string, string | readonly string[]>> = {};
+  for (const [operator, keys] of Object.entries(own ?? {})) out[operator] = { ...keys };
+  if (tagCondition !== undefined) out.StringEquals = { ...out.StringEquals, ...tagCondition };
+  return Object.keys(out).length > 0 ? { conditions: out } : {};
 }
 
 /** Refuses ssm:SendCommand on a document that runs arbitrary scripts, and on every document. */
