@@ -55,6 +55,15 @@ describeWithTools('ssh-access-repair.sh against a real sshd', ['sshd', 'ssh', 'u
     expect(t.get('/home/m-grp/.ssh/authorized_keys')).toMatchObject({ owner: 'm-grp', group: 'users' });
   });
 
+  test('root-owned components are accepted as sshd accepts them: made traversable/readable, never chowned', () => {
+    expect(tree(dir('home_root_0700'), 'tree.after').get('/home/m-hroot')).toMatchObject({ owner: 'root', mode: '701' });
+    expect(tree(dir('key_root'), 'tree.after').get('/home/m-kroot/.ssh/authorized_keys')).toMatchObject({ owner: 'root', mode: '604' });
+  });
+
+  test('a 0777 parent is not changed (StrictModes stops at the home); the home is', () => {
+    expect(report(dir('parent_0777'), 'run1').actions.map((a) => a.path)).toEqual(['/srv/p777/m-p777']);
+  });
+
   test('--strict sets AWS modes 0700/0700/0600', () => {
     const t = tree(dir('strict'), 'tree.after');
     expect([t.get('/home/m-strict')?.mode, t.get('/home/m-strict/.ssh')?.mode, t.get('/home/m-strict/.ssh/authorized_keys')?.mode]).toEqual(['700', '700', '600']);
@@ -67,8 +76,8 @@ describeWithTools('ssh-access-repair.sh against a real sshd', ['sshd', 'ssh', 'u
     expect(report(dir('recursive'), 'run1').actions.map((a) => a.action)).toContain('chown-recursive');
   });
 
-  test('an untraversable home parent is opened just enough (0700 -> 0711)', () => {
-    expect(report(dir('parent_0700'), 'run1').actions).toEqual([{ action: 'chmod', path: '/srv/p700', from: '0700', to: '0711' }]);
+  test('an untraversable home parent is opened just enough for the user (root:root 0700 -> 0701)', () => {
+    expect(report(dir('parent_0700'), 'run1').actions).toEqual([{ action: 'chmod', path: '/srv/p700', from: '0700', to: '0701' }]);
   });
 
   test('custom AuthorizedKeysFile /etc/ssh/keys/%u is read from sshd -T and fixed', () => {
@@ -150,6 +159,9 @@ describeWithTools('ssh-access-repair.sh against a real sshd', ['sshd', 'ssh', 'u
     const broken = report(d, 'broken');
     expect({ rc: observed(d, 'broken.rc'), verdict: broken.verdict }).toEqual({ rc: '4', verdict: 'cannot-fix' });
     expect(broken.findings.map((f) => f.code)).toContain('SSHD_CONFIG_ERROR');
+    // sshd ends its error lines with CR LF; the report carries none of the CRs
+    expect(broken.findings.find((f) => f.code === 'SSHD_CONFIG_ERROR')?.message).toMatch(/NoSuchKeyword/);
+    expect(observed(d, 'broken.out')).not.toContain('\\u000d');
     for (const tag of ['nomode', 'badmode', 'badreq']) {
       expect({ tag, rc: observed(d, `${tag}.rc`), verdict: report(d, tag).verdict }).toEqual({ tag, rc: '2', verdict: 'bad-input' });
     }

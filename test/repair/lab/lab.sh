@@ -57,6 +57,11 @@ Match User keyed
     AuthorizedKeysFile /etc/ssh/keys/%u
 Match User nested
     AuthorizedKeysFile %h/.config/ssh/%u.keys
+Match User s-keys,s-sticky
+    AuthorizedKeysFile /srv/%u.d/%u
+Match User s-chroot,s-chroot2
+    ChrootDirectory %h
+    ForceCommand internal-sftp
 EOF
 export SSHD=/usr/sbin/sshd SSHD_CONFIG=$WORK/sshd_config
 /usr/sbin/sshd -f "$SSHD_CONFIG" -E "$WORK/sshd.log"
@@ -70,7 +75,7 @@ login() { # login USER [KEY] -> exit code of the real ssh client (0 accepted, 25
   local rc=0
   ssh -F /dev/null -i "$KEYS/${2:-$1}" -p "$PORT" -o BatchMode=yes -o IdentitiesOnly=yes \
     -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o ConnectTimeout=5 \
-    -o LogLevel=ERROR "$1@127.0.0.1" true </dev/null 2>/dev/null || rc=$?
+    -o LogLevel=ERROR "$1@127.0.0.1" true </dev/null >/dev/null 2>&1 || rc=$?
   echo "$rc"
 }
 
