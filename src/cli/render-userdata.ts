@@ -9,6 +9,12 @@ interface RenderUserDataFlags {
   strict?: boolean;
   recursive?: boolean;
   requestId?: string;
+  allowSystemUser?: boolean;
+  publicKey?: string;
+  createUser?: boolean;
+  unlock?: boolean;
+  extendExpiry?: boolean;
+  fingerprint?: string;
   out?: string;
   base64?: boolean;
 }
@@ -33,6 +39,12 @@ export function registerRenderUserData(program: Command): void {
     .option('--strict', "also set AWS's modes: home 0700, ~/.ssh 0700, authorized_keys 0600")
     .option('--recursive', 'also give the user every entry of the home it does not own')
     .option('--request-id <id>', 'request id, ^[A-Za-z0-9-]{1,64}$ (default: a random UUID, printed on stderr)')
+    .option('--allow-system-user', 'also repair an account whose uid is below UID_MIN (system directories as homes are refused regardless)')
+    .option('--public-key <key>', 'append this OpenSSH public key ("TYPE BLOB [COMMENT]": ed25519, ecdsa, rsa 2048-4096; no options) unless a key file has it')
+    .option('--create-user', 're-create the user with useradd when it does not exist (needs --public-key)')
+    .option('--unlock', 'remove a "!" password lock that sshd refuses keys for (UsePAM no)')
+    .option('--extend-expiry', 'clear an account expiry date that has passed (chage -E -1)')
+    .option('--fingerprint <fp>', 'SHA256 fingerprint of a key you hold; the report says which users authorize it')
     .option('--out <file>', 'write to FILE instead of stdout')
     .option('--base64', 'base64-encode (for APIs that take encoded user data; the AWS SDKs and CLI encode for you)')
     .action((flags: RenderUserDataFlags) => {
@@ -47,7 +59,19 @@ export function registerRenderUserData(program: Command): void {
       const requestId = flags.requestId ?? randomUUID();
       let text: string;
       try {
-        text = buildRepairUserData({ user: flags.user, mode: flags.mode, strict: flags.strict === true, recursive: flags.recursive === true, requestId });
+        text = buildRepairUserData({
+          user: flags.user,
+          mode: flags.mode,
+          strict: flags.strict === true,
+          recursive: flags.recursive === true,
+          requestId,
+          allowSystemUser: flags.allowSystemUser === true,
+          publicKey: flags.publicKey,
+          createUserIfMissing: flags.createUser === true,
+          unlockUser: flags.unlock === true,
+          extendExpiredAccount: flags.extendExpiry === true,
+          publicKeyFingerprint: flags.fingerprint,
+        });
       } catch (err) {
         if (err instanceof RepairOptionsError) {
           fail(err.message);

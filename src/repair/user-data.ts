@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 
 /** Options of one repair run delivered through EC2 user data. */
 export interface RepairOptions {
@@ -25,6 +26,50 @@ export interface RepairOptions {
   readonly recursive?: boolean;
   /** Request id, `^[A-Za-z0-9-]{1,64}$`; the fix runs once per id and the console marker carries it. */
   readonly requestId: string;
+  /**
+   * Also repair an account whose uid is below UID_MIN (a system account). Homes that are system
+   * directories are refused regardless.
+   * @default false
+   */
+  readonly allowSystemUser?: boolean;
+  /**
+   * OpenSSH public key to append to the user's first key file unless a key file has it already
+   * ({@link PUBLIC_KEY_PATTERN}: ed25519, ecdsa, rsa 2048-4096 bits, optional one-word comment).
+   * @default - none
+   */
+  readonly publicKey?: string;
+  /**
+   * Re-create the user with useradd when it does not exist (needs {@link publicKey}).
+   * @default false
+   */
+  readonly createUserIfMissing?: boolean;
+  /**
+   * Remove a password lock ("!" hash) when sshd refuses keys for it (UsePAM no).
+   * @default false
+   */
+  readonly unlockUser?: boolean;
+  /**
+   * Clear an account expiry date that has passed (`chage -E -1`).
+   * @default false
+   */
+  readonly extendExpiredAccount?: boolean;
+  /**
+   * SHA256 fingerprint of a key the user holds ({@link FINGERPRINT_PATTERN}); the report says
+   * which local users authorize it.
+   * @default - none
+   */
+  readonly publicKeyFingerprint?: string;
+  /**
+   * SHA256 fingerprint of the instance's launch key pair; the report says which local users
+   * authorize it.
+   * @default - none
+   */
+  readonly keyPairFingerprint?: string;
+  /**
+   * Name of that key pair, for the report ({@link KEY_PAIR_NAME_PATTERN}).
+   * @default - none
+   */
+  readonly keyPairName?: string;
 }
 
 /** Values (or SSM `{{ }}` placeholders) of the args line, already checked by the caller. */
@@ -34,6 +79,15 @@ export interface RepairArgsPlaceholders {
   readonly strict: string;
   readonly recursive: string;
   readonly request: string;
+  readonly system: string;
+  readonly create: string;
+  readonly unlock: string;
+  readonly extend: string;
+  readonly fingerprint: string;
+  readonly keyPair: string;
+  readonly keyPairName: string;
+  /** The public key; it has a line of its own since it contains spaces. */
+  readonly publicKey: string;
 }
 
 /** Thrown for options the repair script would refuse; names the option and the rule. */
@@ -50,6 +104,25 @@ export const USER_NAME_PATTERN = /^[a-z_][a-z0-9._-]{0,31}$/;
 export const REQUEST_ID_PATTERN = /^[A-Za-z0-9-]{1,64}$/;
 /** Prefix of the one cloud-config comment line the script reads its arguments from. */
 export const ARGS_LINE_PREFIX = '# ec2-ssh-rescue-args: ';
+/** Prefix of the line that carries the public key (it contains spaces), empty for none. */
+export const KEY_LINE_PREFIX = '# ec2-ssh-rescue-key: ';
+
+/**
+ * An OpenSSH public key the repair installs: `TYPE BLOB [COMMENT]` with nothing before the type
+ * (so no `command="..."` or other authorized_keys options), one line, a comment of one word.
+ * Blob lengths are those of real keys (ssh-keygen): ed25519 68 characters; ecdsa nistp256/384/521
+ * 140/184/232; rsa 372 (2048 bits) to 716 (4096 bits; the bound keeps the offline user data
+ * within 16 KB). The script checks again with ssh-keygen, including rsa >= 2048 bits.
+ */
+export const PUBLIC_KEY_PATTERN =
+  '^(ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI[A-Za-z0-9+/]{43}|ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTY[A-Za-z0-9+/]{108}=|' +
+  'ecdsa-sha2-nistp384 AAAAE2VjZHNhLXNoYTItbmlzdHAzODQ[A-Za-z0-9+/]{151}==|ecdsa-sha2-nistp521 AAAAE2VjZHNhLXNoYTItbmlzdHA1MjE[A-Za-z0-9+/]{199}==|' +
+  'ssh-rsa AAAAB3NzaC1yc2E[A-Za-z0-9+/]{355,701}={0,2})( [A-Za-z0-9@._+=:-]{1,100})?$';
+/** A SHA256 key fingerprint as `ssh-keygen -l -E sha256` prints it. */
+export const FINGERPRINT_PATTERN = '^SHA256:[A-Za-z0-9+/]{43}$';
+/** A key pair name as the report shows it (EC2 allows more; the runbook replaces other characters). */
+export const KEY_PAIR_NAME_PATTERN = '^[A-Za-z0-9._@+-]{0,128}$';
+
 
 /**
  * EC2 user data is at most 16 KB in raw form, before base64 encoding.
@@ -90,17 +163,48 @@ function validated(opts: RepairOptions): RepairArgsPlaceholders {
       `requestId ${JSON.stringify(opts.requestId)} must match ${REQUEST_ID_PATTERN.source} (letters, digits and '-', 1 to 64)`,
     );
   }
+  const publicKey = opts.publicKey ?? '';
+  if (publicKey !== '' && !new RegExp(PUBLIC_KEY_PATTERN).test(publicKey)) {
+    throw new RepairOptionsError(
+      'publicKey must be one OpenSSH public key line "TYPE BLOB [COMMENT]" (ssh-ed25519, ecdsa-sha2-nistp256/384/521 or ssh-rsa of 2048 to 4096 bits; no options such as command="..."; a one-word comment)',
+    );
+  }
+  if (opts.createUserIfMissing === true && publicKey === '') {
+    throw new RepairOptionsError('createUserIfMissing needs publicKey: a re-created user has no key to log in with otherwise');
+  }
+  for (const [name, value] of [['publicKeyFingerprint', opts.publicKeyFingerprint], ['keyPairFingerprint', opts.keyPairFingerprint]] as const) {
+    if (value !== undefined && value !== '' && !new RegExp(FINGERPRINT_PATTERN).test(value)) {
+      throw new RepairOptionsError(`${name} ${JSON.stringify(value)} must match ${FINGERPRINT_PATTERN} (as ssh-keygen -l -E sha256 prints it)`);
+    }
+  }
+  if (!new RegExp(KEY_PAIR_NAME_PATTERN).test(opts.keyPairName ?? '')) {
+    throw new RepairOptionsError(`keyPairName ${JSON.stringify(opts.keyPairName)} must match ${KEY_PAIR_NAME_PATTERN}`);
+  }
   return {
     user,
     mode,
     strict: String(opts.strict ?? false),
     recursive: String(opts.recursive ?? false),
     request: opts.requestId,
+    system: String(opts.allowSystemUser ?? false),
+    create: String(opts.createUserIfMissing ?? false),
+    unlock: String(opts.unlockUser ?? false),
+    extend: String(opts.extendExpiredAccount ?? false),
+    fingerprint: opts.publicKeyFingerprint ?? '',
+    keyPair: opts.keyPairFingerprint ?? '',
+    keyPairName: opts.keyPairName ?? '',
+    publicKey,
   };
 }
 
+/** The args line and the key line; the script reads both as data. */
 function argsLine(v: RepairArgsPlaceholders): string {
-  return `${ARGS_LINE_PREFIX}user=${v.user} mode=${v.mode} strict=${v.strict} recursive=${v.recursive} request=${v.request}`;
+  return [
+    // request= stays last: the boothook reads it as everything after it.
+    `${ARGS_LINE_PREFIX}user=${v.user} mode=${v.mode} strict=${v.strict} recursive=${v.recursive} system=${v.system} create=${v.create}` +
+      ` unlock=${v.unlock} extend=${v.extend} fingerprint=${v.fingerprint} keypair=${v.keyPair} keyname=${v.keyPairName} request=${v.request}`,
+    `${KEY_LINE_PREFIX}${v.publicKey}`,
+  ].join('\n');
 }
 
 /**
@@ -117,7 +221,7 @@ export function repairArgsLineTemplate(placeholders: RepairArgsPlaceholders): st
   return argsLine(placeholders);
 }
 
-/** The `# ec2-ssh-rescue-args:` line for these options; throws {@link RepairOptionsError} on bad input. */
+/** The `# ec2-ssh-rescue-args:` and `# ec2-ssh-rescue-key:` lines for these options; throws {@link RepairOptionsError} on bad input. */
 export function repairArgsLine(opts: RepairOptions): string {
   return argsLine(validated(opts));
 }
@@ -158,7 +262,7 @@ const BOOTHOOK = [
   '[ -z "$U" ] || H="$H $(getent passwd "$U" | cut -d: -f6)"',
   'case $H in *[!A-Za-z0-9/._\\ -]*) H=/home ;; esac',
   'D=/run/ec2-ssh-rescue',
-  `{ [ -d $D ] || mkdir -m 0700 $D; } && sed '1,/^${SCRIPT_SEPARATOR}$/d' "$0" >$D/repair.sh || no "cannot write $D"`,
+  `{ [ -d $D ] || mkdir -m 0700 $D; } && sed '1,/^${SCRIPT_SEPARATOR}$/d' "$0" | base64 -d | gzip -dc >$D/repair.sh || no "cannot write $D"`,
   `systemd-run --no-block --unit=${REPAIR_UNIT} --description=ec2-ssh-rescue -p Type=oneshot \\`,
   '  -p After=local-fs.target -p "RequiresMountsFor=$H" -p StandardOutput=journal+console \\',
   '  -p StandardError=journal+console /bin/sh $D/repair.sh >/dev/null || no "systemd-run failed"',
@@ -171,7 +275,18 @@ const BOOTHOOK = [
  * follows the separator line and is never run by cloud-init itself.
  */
 function assemble(args: string): string {
-  return ['#cloud-boothook', '#!/bin/sh', args, ...BOOTHOOK, SCRIPT_SEPARATOR, payloadScript()].join('\n');
+  return ['#cloud-boothook', '#!/bin/sh', args, ...BOOTHOOK, SCRIPT_SEPARATOR, compressed(payloadScript())].join('\n');
+}
+
+/**
+ * The payload gzip-compressed and base64-encoded in 76-character lines: even without its
+ * comments the script is larger than EC2's 16 KB. The boothook decodes it with base64 -d and
+ * gzip -dc (coreutils and gzip, present on every supported distribution). Node writes mtime 0,
+ * so the rendered runbooks stay byte-stable.
+ */
+export function compressed(text: string): string {
+  const b64 = gzipSync(Buffer.from(text, 'utf8'), { level: 9 }).toString('base64');
+  return b64.replace(/.{1,76}/g, (line) => `${line}\n`);
 }
 
 function checkSize(text: string, what: string): void {
@@ -194,12 +309,20 @@ export function buildRepairUserData(opts: RepairOptions): string {
 }
 
 /** Longest values the script accepts, used to bound the size of a filled-in template. */
-const LONGEST_VALUES: RepairArgsPlaceholders = {
+export const LONGEST_VALUES: RepairArgsPlaceholders = {
   user: 'u'.repeat(32),
   mode: 'diagnose',
   strict: 'false',
   recursive: 'false',
   request: 'r'.repeat(64),
+  system: 'false',
+  create: 'false',
+  unlock: 'false',
+  extend: 'false',
+  fingerprint: `SHA256:${'f'.repeat(43)}`,
+  keyPair: `SHA256:${'k'.repeat(43)}`,
+  keyPairName: 'n'.repeat(128),
+  publicKey: `ssh-rsa AAAAB3NzaC1yc2E${'A'.repeat(699)}== ${'c'.repeat(100)}`,
 };
 
 /**

@@ -5,7 +5,9 @@ import {
 import { buildRepairUserDataTemplate } from '../repair/user-data';
 import { handlerSource } from './handler-source';
 import { LOCK_PARAMETER_PREFIX, releaseLock, takeLock } from './lock';
-import { acknowledgeInstanceStoreParameter, backupBucketParameter, repairArgs, repairParameters } from './parameters';
+import { readKeyPairStep } from './key-pair';
+import { ACCOUNT_CHANGES } from './online';
+import { accountRepairParameterList, acknowledgeInstanceStoreParameter, backupBucketParameter, repairArgs, repairParameters } from './parameters';
 import { Runbook } from './runbook';
 import { AUTO_SCALING_GROUP_ARN, undoChain } from './undo-chain';
 
@@ -68,6 +70,7 @@ export function offlineRunbook(): Runbook {
       { actions: ['autoscaling:DescribeAutoScalingInstances', 'autoscaling:DescribeAutoScalingGroups', 'autoscaling:DescribeLifecycleHooks'], resources: ['*'] },
     ],
   }));
+  const keyPair = beforeChange(readKeyPairStep(instanceId));
   const backup = beforeChange(new ExecuteScript('BackupUserData', {
     description: 'Saves the original user data (base64, as DescribeInstanceAttribute returns it) before the first change, and optionally to S3.',
     handler: 'handler',
@@ -149,7 +152,7 @@ export function offlineRunbook(): Runbook {
     script: handlerSource('swap_user_data'),
     inputPayload: {
       InstanceId: instanceId,
-      RepairUserData: buildRepairUserDataTemplate(repairArgs(params)),
+      RepairUserData: buildRepairUserDataTemplate(repairArgs(params, { fingerprint: keyPair.out.Fingerprint, name: keyPair.out.KeyName })),
     },
     outputs: { Bytes: { selector: '$.Payload.Bytes', type: 'Integer' } },
     timeoutSeconds: 120,
@@ -213,9 +216,9 @@ export function offlineRunbook(): Runbook {
       'Outputs: Finish.Verdict (ok, fixed or needs-fix), Preflight.PublicIp (before the stop), Finish.PublicIpAfter, RestoreUserData.UserDataRestored, Preflight.InAutoScalingGroup (Standby used), Finish.ConsoleMarker.',
     ].join('\n'),
     assumeRole: role,
-    parameters: [instanceId, userName, mode, strict, recursive, acknowledge, bucket, role],
+    parameters: [instanceId, userName, mode, strict, recursive, ...accountRepairParameterList(params), acknowledge, bucket, role],
     steps: [
-      lock, preflight, backup, standbyChoice, enterStandby, waitStandby, stop, forceStop, swap, start, waitStart,
+      lock, preflight, keyPair, backup, standbyChoice, enterStandby, waitStandby, stop, forceStop, swap, start, waitStart,
       statusChecks, verify,
       chain.restore, chain.restart, chain.exitStandby, chain.release, unlock.onFailure(chain.finish).next(chain.finish), chain.cancel, chain.finish,
     ],
@@ -239,6 +242,8 @@ export function offlineRunbook(): Runbook {
       { change: 'stops the instance with Force when the graceful stop timed out', step: forceStop.name, undo: 'as for StopInstance' },
       { change: 'replaces the user data with the repair boothook user data', step: swap.name, undo: 'RestoreUserData writes the original back byte for byte and re-reads it (retrying within a minute: EC2 reads are eventually consistent), on success and failure; CancelCleanup restores it on cancel, force-stopping the instance first if it runs, and makes the second attempt, with a forced stop, when an undo step failed' },
       { change: 'starts the instance with the repair user data', step: start.name, undo: 'RestoreUserData stops it again before restoring the user data; CancelCleanup force-stops it on cancel' },
+      { change: 'at the repair boot, in Mode=fix: what the repair script changes (as in the online runbook)', step: start.name, undo: 'not undone: these are the repair; the console marker names the verdict, the number of actions and the findings' },
+      ...ACCOUNT_CHANGES.map((c) => ({ ...c, step: start.name })),
       { change: 'stops the instance (graceful, then forced) when it still runs with the repair user data, so the original can be written back', step: chain.restore.name, undo: 'RestartIfWasRunning starts it again if it was running before the repair' },
     ],
   };

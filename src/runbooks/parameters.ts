@@ -1,5 +1,6 @@
 import { Builtin, Parameter } from '../automation';
-import { RepairArgsPlaceholders } from '../repair/user-data';
+import { FINGERPRINT_PATTERN, PUBLIC_KEY_PATTERN, RepairArgsPlaceholders } from '../repair/user-data';
+import { KEY_PAIR_STEP } from './key-pair';
 
 /**
  * Instance id pattern AWS's own runbooks use (e.g. AWS-RestartEC2Instance).
@@ -102,8 +103,54 @@ export function backupBucketParameter(): Parameter<'String'> {
   });
 }
 
+/**
+ * Opt-in account repairs, the script's `--allow-system-user`, `--public-key`, `--create-user`,
+ * `--unlock`, `--extend-expiry` and `--fingerprint` (src/repair/README.md). Every one is off or
+ * empty by default, which leaves the repair as it was: diagnose, and fix ownership and modes.
+ */
+export interface AccountRepairParameters {
+  readonly allowSystemUser: Parameter<'Boolean'>;
+  readonly publicKey: Parameter<'String'>;
+  readonly createUser: Parameter<'Boolean'>;
+  readonly unlockUser: Parameter<'Boolean'>;
+  readonly extendExpired: Parameter<'Boolean'>;
+  readonly fingerprint: Parameter<'String'>;
+}
+
+/** Fresh instances of the opt-in account repair parameters. */
+export function accountRepairParameters(): AccountRepairParameters {
+  return {
+    allowSystemUser: Parameter.boolean('AllowSystemUser', {
+      description: '(Optional) true: also repair accounts below UID_MIN. System-directory homes are refused anyway.',
+      default: false,
+    }),
+    publicKey: Parameter.string('PublicKey', {
+      description: '(Optional) Public key "TYPE BLOB [COMMENT]" (ed25519, ecdsa, rsa 2048-4096) to append unless present. Undo: delete the line.',
+      allowedPattern: `^$|${PUBLIC_KEY_PATTERN}`,
+      default: '',
+    }),
+    createUser: Parameter.boolean('CreateUserIfMissing', {
+      description: '(Optional) true: re-create a missing user (useradd) with PublicKey. Undo: userdel -r USER.',
+      default: false,
+    }),
+    unlockUser: Parameter.boolean('UnlockUser', {
+      description: '(Optional) true: remove a "!" lock sshd refuses (UsePAM no). Undo: usermod -L USER.',
+      default: false,
+    }),
+    extendExpired: Parameter.boolean('ExtendExpiredAccount', {
+      description: '(Optional) true: chage -E -1 an expired account. Undo: chage -E DAY USER.',
+      default: false,
+    }),
+    fingerprint: Parameter.string('PublicKeyFingerprint', {
+      description: '(Optional) SHA256 fingerprint of your key; the report names the users who authorize it.',
+      allowedPattern: `^$|${FINGERPRINT_PATTERN}`,
+      default: '',
+    }),
+  };
+}
+
 /** The parameters both repair runbooks (online and offline) take, declared once. */
-export interface RepairParameters {
+export interface RepairParameters extends AccountRepairParameters {
   readonly instanceId: Parameter<'String'>;
   readonly userName: Parameter<'String'>;
   readonly mode: Parameter<'String'>;
@@ -120,20 +167,51 @@ export function repairParameters(): RepairParameters {
     mode: scriptModeParameter(),
     strict: strictParameter(),
     recursive: recursiveParameter(),
+    ...accountRepairParameters(),
     role: assumeRoleParameter(),
   };
 }
+
+/** The account repair parameters in document order (after Recursive). */
+export function accountRepairParameterList(p: AccountRepairParameters): Parameter<'String' | 'Boolean'>[] {
+  return [p.allowSystemUser, p.publicKey, p.createUser, p.unlockUser, p.extendExpired, p.fingerprint];
+}
+
+/** The parameters a runbook forwards to a child repair runbook, by name. */
+export function accountRepairForwarding(p: AccountRepairParameters): Record<string, [Parameter<'String' | 'Boolean'>]> {
+  return Object.fromEntries(accountRepairParameterList(p).map((param) => [param.name, [param]]));
+}
+
+/** References to the launch key pair's SHA256 fingerprint and (sanitized) name, read by a step. */
+export interface KeyPairRefs {
+  readonly fingerprint: { toString(): string };
+  readonly name: { toString(): string };
+}
+
+/** The outputs of the ReadKeyPair step (key-pair.ts) both repair runbooks run before the repair. */
+export const KEY_PAIR_REFS: KeyPairRefs = {
+  fingerprint: `{{ ${KEY_PAIR_STEP}.Fingerprint }}`,
+  name: `{{ ${KEY_PAIR_STEP}.KeyName }}`,
+};
 
 /**
  * The repair script's arguments as `{{ }}` placeholders Automation fills in at run time; the
  * request id is the execution id, so the script's report names the execution that asked for it.
  */
-export function repairArgs(p: RepairParameters): RepairArgsPlaceholders {
+export function repairArgs(p: RepairParameters, keyPair: KeyPairRefs = KEY_PAIR_REFS): RepairArgsPlaceholders {
   return {
     user: p.userName.toString(),
     mode: p.mode.toString(),
     strict: p.strict.toString(),
     recursive: p.recursive.toString(),
     request: Builtin.EXECUTION_ID.toString(),
+    system: p.allowSystemUser.toString(),
+    create: p.createUser.toString(),
+    unlock: p.unlockUser.toString(),
+    extend: p.extendExpired.toString(),
+    fingerprint: p.fingerprint.toString(),
+    keyPair: keyPair.fingerprint.toString(),
+    keyPairName: keyPair.name.toString(),
+    publicKey: p.publicKey.toString(),
   };
 }

@@ -1,5 +1,8 @@
 import { CommandDocument, Parameter } from '../automation';
-import { RepairArgsPlaceholders, repairArgsLineTemplate, repairScriptText, REQUEST_ID_PATTERN } from '../repair/user-data';
+import {
+  FINGERPRINT_PATTERN, KEY_PAIR_NAME_PATTERN, RepairArgsPlaceholders, repairArgsLineTemplate, repairScriptText, REQUEST_ID_PATTERN,
+} from '../repair/user-data';
+import { KEY_PAIR_STEP } from './key-pair';
 import { RepairParameters, repairArgs } from './parameters';
 
 /** Quoted-heredoc delimiters; the script and the args line must not contain them as a line. */
@@ -77,7 +80,7 @@ export function repairCommandArguments(params: RepairParameters): CommandArgumen
   const placeholders = repairArgs(params);
   return (Object.keys(placeholders) as (keyof RepairArgsPlaceholders)[]).map((key) => {
     const placeholder = placeholders[key];
-    const ref = /^\{\{ ?([A-Za-z0-9_:]+) ?\}\}$/.exec(placeholder)?.[1];
+    const ref = /^\{\{ ?([A-Za-z0-9_:.]+) ?\}\}$/.exec(placeholder)?.[1];
     if (ref === undefined) throw new Error(`repair argument ${key}: ${placeholder} is not one {{ }} reference — pass a parameter or a built-in`);
     if (ref === 'automation:EXECUTION_ID') {
       return {
@@ -89,11 +92,30 @@ export function repairCommandArguments(params: RepairParameters): CommandArgumen
         }),
       };
     }
+    const output = STEP_OUTPUTS[ref];
+    if (output !== undefined) return { key, runbookValue: placeholder, parameter: output() };
     const source = byName.get(ref);
     if (source === undefined) throw new Error(`repair argument ${key} reads {{ ${ref} }}, which is not a repair parameter — declare it in repairParameters()`);
     return { key, runbookValue: placeholder, parameter: asCommandParameter(source) };
   });
 }
+
+/**
+ * Step outputs the runbook passes to the script (the launch key pair read by ReadKeyPair), as
+ * Command document parameters with the script's own rules; empty when the instance has no key pair.
+ */
+const STEP_OUTPUTS: Readonly<Record<string, () => Parameter<'String'>>> = {
+  [`${KEY_PAIR_STEP}.Fingerprint`]: () => Parameter.string('KeyPairFingerprint', {
+    description: '(Optional) SHA256 fingerprint of the instance\'s launch key pair; the report says which local users authorize it.',
+    allowedPattern: `^$|${FINGERPRINT_PATTERN}`,
+    default: '',
+  }),
+  [`${KEY_PAIR_STEP}.KeyName`]: () => Parameter.string('KeyPairName', {
+    description: '(Optional) Name of that key pair, shown in the report.',
+    allowedPattern: KEY_PAIR_NAME_PATTERN,
+    default: '',
+  }),
+};
 
 /** A runbook parameter as a String parameter of the Command document. */
 function asCommandParameter(p: Parameter): Parameter<'String'> {
@@ -128,7 +150,8 @@ export function repairCommandDocument(params: RepairParameters): CommandDocument
       `# ${REPAIR_COMMAND_DOCUMENT}`,
       '',
       'Runs the ec2-ssh-rescue repair script on a Linux managed node: diagnose (changes nothing) or fix the ownership and',
-      'modes sshd refuses. Every parameter is checked by its allowedPattern or allowedValues before the command is sent,',
+      'modes sshd refuses; only when asked for, it also installs a public key, re-creates a deleted user, removes a password',
+      'lock or an expiry. Every parameter is checked by its allowedPattern or allowedValues before the command is sent,',
       'and reaches the script only as data (a quoted heredoc), never as shell code. The first output line is the script\'s',
       'JSON report. Used by EC2SSHRescue-FixAccessOnline.',
     ].join('\n'),

@@ -3,8 +3,8 @@ import { handlerSource } from './handler-source';
 import { OFFLINE_RUNBOOK } from './offline';
 import { ONLINE_RUNBOOK } from './online';
 import {
-  acknowledgeInstanceStoreParameter, assumeRoleParameter, backupBucketParameter, INSTANCE_ID_OR_ARN_PATTERN, recursiveParameter, strictParameter,
-  userNameParameter,
+  accountRepairForwarding, accountRepairParameterList, accountRepairParameters, acknowledgeInstanceStoreParameter, assumeRoleParameter,
+  backupBucketParameter, INSTANCE_ID_OR_ARN_PATTERN, recursiveParameter, strictParameter, userNameParameter,
 } from './parameters';
 import { Runbook } from './runbook';
 
@@ -22,7 +22,8 @@ const PURPOSE = [
   'AllowOffline=true, because the offline repair stops and restarts the instance. Without it the execution fails and',
   'explains the options. Mode defaults to Diagnose, which changes nothing on the instance. The child runs as its own',
   'execution (aws:executeAutomation) so its steps, rollback and outputs stay visible on their own, and it receives',
-  'the same AutomationAssumeRole.',
+  'the same AutomationAssumeRole and every repair option (PublicKey, CreateUserIfMissing, UnlockUser, ExtendExpiredAccount,',
+  'AllowSystemUser, PublicKeyFingerprint; each off by default).',
 ].join(' ');
 
 /** The orchestrator runbook. */
@@ -40,6 +41,7 @@ export function repairRunbook(): Runbook {
   });
   const strict = strictParameter();
   const recursive = recursiveParameter();
+  const account = accountRepairParameters();
   const allowOffline = Parameter.boolean('AllowOffline', {
     description: '(Optional) true: if the SSM Agent is not Online, repair offline, which STOPS and restarts the instance (public IP changes without an Elastic IP). false: fail instead.',
     default: false,
@@ -70,6 +72,7 @@ export function repairRunbook(): Runbook {
     Mode: [resolve.out.ScriptMode],
     Strict: [strict],
     Recursive: [recursive],
+    ...accountRepairForwarding(account),
     AutomationAssumeRole: [role],
   };
   const childFailed = new ExecuteScript('ChildFailed', {
@@ -116,7 +119,7 @@ export function repairRunbook(): Runbook {
     name: REPAIR_RUNBOOK,
     description: [`# ${REPAIR_RUNBOOK}`, '', PURPOSE].join('\n'),
     assumeRole: role,
-    parameters: [instanceId, userName, mode, strict, recursive, allowOffline, acknowledge, bucket, role],
+    parameters: [instanceId, userName, mode, strict, recursive, ...accountRepairParameterList(account), allowOffline, acknowledge, bucket, role],
     steps: [resolve, choose, online, onlineVerdict, offline, offlineVerdict, childFailed],
     outputs: [resolve.out.Path, onlineVerdict.out.Verdict, offlineVerdict.out.Verdict],
     source: 'src/runbooks/repair.ts',

@@ -2,13 +2,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeWithTools, observed, runLab } from '../repair/lab-harness';
-import { onlineCommandScript } from './rendered';
+import { ACCOUNT_OPTIONS_OFF, onlineCommandScript } from './rendered';
 
 // GIVEN the RunRepair step of the online runbook and the Command document it sends, exactly as
 // rendered for AWS, filled in the way Automation and then SSM fill them before the agent runs it.
 const REQUEST = '0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0';
 function renderedCommand(user: string): string {
-  return `${onlineCommandScript({ UserName: user, Mode: 'fix', Strict: false, Recursive: false, 'automation:EXECUTION_ID': REQUEST })}\n`;
+  return `${onlineCommandScript({ UserName: user, Mode: 'fix', Strict: false, Recursive: false, 'automation:EXECUTION_ID': REQUEST, ...ACCOUNT_OPTIONS_OFF })}\n`;
 }
 
 describeWithTools('the online runbook\'s Run Command program against a real sshd', ['sshd', 'ssh', 'unshare', 'useradd', 'dash'], () => {

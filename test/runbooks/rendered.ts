@@ -114,3 +114,18 @@ export function runHandler(script: string, events: unknown, world: HandlerWorld)
 export function run(cmd: string, args: string[], input?: string): string {
   return execFileSync(cmd, args, { input, encoding: 'utf8', maxBuffer: 1 << 24 });
 }
+
+/**
+ * Values of the opt-in account repair parameters and the ReadKeyPair outputs when none is used,
+ * as Automation substitutes them (defaults: false, empty).
+ */
+export const ACCOUNT_OPTIONS_OFF: Readonly<Record<string, string>> = {
+  AllowSystemUser: 'false',
+  CreateUserIfMissing: 'false',
+  UnlockUser: 'false',
+  ExtendExpiredAccount: 'false',
+  PublicKey: '',
+  PublicKeyFingerprint: '',
+  'ReadKeyPair.Fingerprint': '',
+  'ReadKeyPair.KeyName': '',
+};

@@ -173,6 +173,9 @@ function runsScriptsAlways(parts: readonly MimePart[]): boolean {
   });
 }
 
+/** Content types cloud-init decompresses (cloudinit/user_data.py DECOMP_TYPES, in part). */
+const GZIP_TYPES = ['application/gzip', 'application/x-gzip', 'application/gzip-compressed', 'application/gzipped', 'application/x-gzip-compressed'];
+
 /** Splits a MIME multipart message; undefined when the user data is not multipart. */
 export function parseMultipart(text: string): MimePart[] | undefined {
   const headerEnd = text.search(/\r?\n\r?\n/);
@@ -190,8 +193,19 @@ export function parseMultipart(text: string): MimePart[] | undefined {
     if (split < 0) continue;
     const partHeaders = body.slice(0, split);
     let content = body.slice(split).replace(/^\r?\n\r?\n/, '').replace(/\r?\n$/, '');
-    const contentType = (/^content-type:\s*([^;\r\n]+)/im.exec(partHeaders)?.[1] ?? 'text/plain').trim().toLowerCase();
-    if (/^content-transfer-encoding:\s*base64/im.test(partHeaders)) content = Buffer.from(content, 'base64').toString('utf8');
+    let contentType = (/^content-type:\s*([^;\r\n]+)/im.exec(partHeaders)?.[1] ?? 'text/plain').trim().toLowerCase();
+    let bytes = /^content-transfer-encoding:\s*base64/im.test(partHeaders) ? Buffer.from(content, 'base64') : Buffer.from(content, 'utf8');
+    // cloud-init decompresses gzip parts and types them by their first line, "#!" being a shell
+    // script (cloudinit/user_data.py _process_msg; https://cloudinit.readthedocs.io/en/latest/explanation/format.html).
+    if (GZIP_TYPES.includes(contentType)) {
+      try {
+        bytes = gunzipSync(bytes);
+      } catch {
+        continue; // cloud-init logs the failure and skips the part
+      }
+      contentType = bytes.subarray(0, 2).toString('utf8') === '#!' ? 'text/x-shellscript' : bytes.toString('utf8').startsWith('#cloud-config') ? 'text/cloud-config' : 'text/plain';
+    }
+    content = bytes.toString('utf8');
     parts.push({ contentType, body: content });
   }
   return parts;

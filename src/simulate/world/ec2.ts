@@ -36,6 +36,8 @@ const INSTANCE_TYPES: Readonly<Record<string, { storeGb?: number; hibernation: b
  */
 export class Ec2 {
   readonly instances = new Map<string, Instance>();
+  /** Key pairs of the account and region by name, with their OpenSSH public key. */
+  readonly keyPairs = new Map<string, string>();
   readonly operations: Readonly<Record<string, Operation>>;
   /**
    * Eventual consistency (fault kind `stale-reads`): for this many milliseconds after
@@ -62,6 +64,7 @@ export class Ec2 {
       GetConsoleOutput: (p) => this.getConsoleOutput(p),
       DescribeInstanceTypes: (p) => this.describeInstanceTypes(p),
       DescribeSpotInstanceRequests: (p) => this.describeSpotInstanceRequests(p),
+      DescribeKeyPairs: (p) => this.describeKeyPairs(p),
     };
   }
 
@@ -96,6 +99,7 @@ export class Ec2 {
       consoleOutput: 'Cloud-init v. 22.4.2 finished\n',
       generation: 0,
       launchTime: this.ctx.clock.date(),
+      ...(spec.keyName !== undefined ? { keyName: spec.keyName } : {}),
     };
     if (state === 'running') instance.publicIp = this.newPublicIp(instance);
     recordFirstBoot(instance); // the instance has booted once with its user data before the simulation
@@ -198,6 +202,30 @@ export class Ec2 {
       NetworkInterfaces: [{ NetworkInterfaceId: `eni-${i.instanceId.slice(2)}`, ...(association ? { Association: association } : {}) }],
       ...(i.instanceProfile ? { IamInstanceProfile: { Arn: `arn:aws:iam::${this.ctx.accountId}:instance-profile/ssm`, Id: 'AIPAEXAMPLE' } } : {}),
       ...(i.tags.size > 0 ? { Tags: this.tagList(i) } : {}),
+      ...(i.keyName !== undefined ? { KeyName: i.keyName } : {}),
+    };
+  }
+
+  /**
+   * DescribeKeyPairs: PublicKey only with IncludePublicKey=true; an unknown name fails the whole
+   * call with InvalidKeyPair.NotFound.
+   * https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeKeyPairs.html
+   * https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html
+   */
+  private describeKeyPairs(p: ApiParams): unknown {
+    const r: ParamReader = this.reader('DescribeKeyPairs', p);
+    r.only(['KeyNames', 'KeyPairIds', 'IncludePublicKey', 'Filters', 'DryRun']);
+    const names = r.optionalStringList('KeyNames') ?? [...this.keyPairs.keys()];
+    const missing = names.filter((n) => !this.keyPairs.has(n));
+    if (missing.length > 0) r.fail('InvalidKeyPair.NotFound', `The key pair '${missing[0]}' does not exist`);
+    const include = r.boolean('IncludePublicKey');
+    return {
+      KeyPairs: names.map((name, n) => ({
+        KeyPairId: `key-0${(n + 1).toString(16).padStart(16, '0')}`,
+        KeyName: name,
+        KeyType: (this.keyPairs.get(name) ?? '').startsWith('ssh-ed25519') ? 'ed25519' : 'rsa',
+        ...(include ? { PublicKey: this.keyPairs.get(name) } : {}),
+      })),
     };
   }
 

@@ -62,6 +62,8 @@ export interface InstanceSpec {
   readonly startFails?: boolean;
   /** @default { user: 'ec2-user', userExists: true, broken: true, fixActions: 2 } */
   readonly ssh?: SshState;
+  /** Name of the key pair the instance was launched with (Instance.KeyName). @default none */
+  readonly keyName?: string;
 }
 
 /** Live state of one simulated instance. */
@@ -90,6 +92,7 @@ export interface Instance {
   agentOnline: boolean;
   startFails: boolean;
   ssh: SshState;
+  readonly keyName?: string;
   bootCount: number;
   /** Request ids whose user-data fix already ran (the script's once-per-request marker file). */
   readonly userDataRequestsDone: Set<string>;

@@ -430,3 +430,16 @@ ssh-ed25519 AAAA" "$good;touch $d/pwned" "\$(touch $d/pwned) $good" "command=\"t
   snapshot_user /home/h-user >"$d/tree.after"
   if [ -e "$d/pwned" ]; then echo yes >"$d/pwned.exists"; else echo no >"$d/pwned.exists"; fi
 }
+
+# The user data path of the opt-in repairs: LAB_USERDATA_CREATE re-creates the deleted user
+# ud-new with the public key of LAB_NEWKEY (a private key file), and the real sshd must accept it.
+scenario_userdata_create() {
+  local d=$1 sh=$2
+  cp "$LAB_NEWKEY" "$KEYS/ud-new"; chmod 0600 "$KEYS/ud-new"
+  getent passwd ud-new >/dev/null && echo exists >"$d/before" || echo none >"$d/before"
+  login ud-new >"$d/login.before"
+  EC2_SSH_RESCUE_USER_DATA=$LAB_USERDATA_CREATE EC2_SSH_RESCUE_STATE_DIR=$WORK/state-create run_script "$d" boot1 "$sh"
+  login ud-new >"$d/login.after"
+  getent passwd ud-new | cut -d: -f3 >"$d/uid"
+  cp /dev/console "$d/console"
+}
