@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import YAML from 'yaml';
 import { OFFLINE_RUNBOOK } from '../../src/runbooks/offline';
-import { rendered, step, substitute } from '../runbooks/rendered';
+import { ACCOUNT_OPTIONS_OFF, rendered, step, substitute } from '../runbooks/rendered';
 
 export const REPO = join(__dirname, '..', '..');
 const LAB = join(__dirname, 'lab');
@@ -66,7 +66,7 @@ export interface RepairValues {
 
 function fill(template: string, v: RepairValues): string {
   const text = substitute(template, {
-    UserName: v.user, Mode: 'fix', Strict: 'false', Recursive: 'false', 'automation:EXECUTION_ID': v.request,
+    UserName: v.user, Mode: 'fix', Strict: 'false', Recursive: 'false', 'automation:EXECUTION_ID': v.request, ...ACCOUNT_OPTIONS_OFF,
   });
   if (/\{\{/.test(text)) throw new Error('a {{ }} reference is left in the user data');
   return text;
