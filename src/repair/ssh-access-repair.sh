@@ -477,8 +477,9 @@ recursive() {
   n=$(F \( -type d -o -links 1 \) | wc -l)
   [ "$n" -gt 0 ] || return 0
   fd fixable RECURSIVE_OWNER "$HOME_R" "$n entries not owned by $USER_NAME"
-  [ "$MODE" != fix ] || F \( -type d -o -links 1 \) -exec chown -h "$UID_N:$GID_N" {} + &&
-    act chown-recursive "$HOME_R" "$n entries" "$USER_NAME:$GROUP_NAME"
+  # Braces: `a || b && c` is `(a || b) && c`, which would record the action in diagnose mode.
+  [ "$MODE" != fix ] || { F \( -type d -o -links 1 \) -exec chown -h "$UID_N:$GID_N" {} + &&
+    act chown-recursive "$HOME_R" "$n entries" "$USER_NAME:$GROUP_NAME"; }
 }
 
 if [ $# = 0 ]; then parse_user_data; else parse_cli "$@"; fi

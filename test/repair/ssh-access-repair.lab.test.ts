@@ -15,7 +15,7 @@ const MATRIX = [
 const SPECIAL = [
   'trap_key_to_passwd', 'trap_ssh_to_etc', 'trap_hardlink', 'trap_hostile_name', 'trap_no_user',
   'trap_nologin', 'trap_locked', 'trap_expired', 'ssh_missing', 'diagnose_only', 'reports', 'detect_user',
-  'privsep_missing',
+  'privsep_missing', 'diagnose_recursive',
 ];
 const SHELLS = ['dash', 'bash', 'ash'];
 const ALL = [...MATRIX, ...SPECIAL].map((name, i) => `${name}:${SHELLS[i % SHELLS.length]}`);
@@ -150,6 +150,14 @@ describeWithTools('ssh-access-repair.sh against a real sshd', ['sshd', 'ssh', 'u
     expect(r.findings.map((f) => f.code)).toEqual(['GROUP_OTHER_WRITABLE', 'GROUP_OTHER_WRITABLE']);
     expect(observed(d, 'tree.after')).toBe(observed(d, 'tree.before'));
     expect(observed(d, 'login.after')).toBe('255');
+  });
+
+  test('diagnose with --recursive reports the re-own and records no action', () => {
+    const d = dir('diagnose_recursive');
+    const r = report(d, 'run1');
+    expect({ rc: observed(d, 'run1.rc'), verdict: r.verdict, actions: r.actions }).toEqual({ rc: '0', verdict: 'needs-fix', actions: [] });
+    expect(r.findings.map((f) => f.code)).toContain('RECURSIVE_OWNER');
+    expect(observed(d, 'tree.after')).toBe(observed(d, 'tree.before'));
   });
 
   test('reports: ssh-rsa only keys, StrictModes no, sshd config errors, bad flags', () => {

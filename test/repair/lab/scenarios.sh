@@ -145,6 +145,11 @@ scenario_diagnose_only() {
   mkuser t-diag; chmod 0777 /home/t-diag; chmod 0666 /home/t-diag/.ssh/authorized_keys
   trap_run "$1" "$2" t-diag --user t-diag --mode diagnose
 }
+scenario_diagnose_recursive() {
+  # Diagnose with --recursive must record no action: the re-own is only reported.
+  mkuser t-drec; chmod 0777 /home/t-drec; chown root:root /home/t-drec/.profile
+  trap_run "$1" "$2" t-drec --user t-drec --mode diagnose --recursive
+}
 scenario_reports() {
   local d=$1 sh=$2 cfg
   mkuser t-rsa; ssh-keygen -q -t rsa -b 2048 -N '' -f "$KEYS/t-rsa-rsa"
