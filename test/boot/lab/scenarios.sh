@@ -44,4 +44,5 @@ break_gzip() { chmod 0666 "$M/etc/ssh/keys/dave"; }
 
 # No user data at all; the home handed to root.
 setup_empty() { mkuser erin; }
-break_empty() { chown 0:0 "$M/home/erin"; }
+# sshd accepts a root-owned home (StrictModes); 0700 makes it one the user cannot traverse.
+break_empty() { chown 0:0 "$M/home/erin"; chmod 0700 "$M/home/erin"; }
