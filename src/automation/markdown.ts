@@ -45,9 +45,10 @@ export function documentMarkdown(doc: AutomationDocument, extras: DocumentationE
   out.push('');
 
   out.push('## IAM permissions', '', 'Derived from the steps; this is exactly what the deployed automation role is granted for this runbook.', '');
-  out.push('| Actions | Resources | Changes an instance |', '| --- | --- | --- |');
+  out.push('| Actions | Resources | Conditions | Changes an instance |', '| --- | --- | --- | --- |');
   for (const p of doc.permissions()) {
-    out.push(`| ${p.actions.map((a) => `\`${a}\``).join('<br/>')} | ${p.resources.map((r) => `\`${r}\``).join('<br/>')} | ${p.mutatesInstance === true ? 'yes' : 'no'} |`);
+    const conditions = Object.entries(p.conditions ?? {}).flatMap(([op, keys]) => Object.entries(keys).map(([k, v]) => `${op} \`${k}\` = \`${String(v)}\``));
+    out.push(`| ${p.actions.map((a) => `\`${a}\``).join('<br/>')} | ${p.resources.map((r) => `\`${r}\``).join('<br/>')} | ${conditions.join('<br/>') || '—'} | ${p.mutatesInstance === true ? 'yes' : 'no'} |`);
   }
   out.push('');
 

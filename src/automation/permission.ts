@@ -16,7 +16,16 @@ export interface Permission {
    * @default false
    */
   readonly mutatesInstance?: boolean;
+  /**
+   * IAM condition block (`{ Operator: { key: value } }`), values in `Fn::Sub` syntax, e.g.
+   * `{ StringEquals: { 'kms:ViaService': 'ec2.${AWS::Region}.amazonaws.com' } }`.
+   * @default none
+   */
+  readonly conditions?: PermissionConditions;
 }
+
+/** An IAM policy condition block: operator → condition key → value(s). */
+export type PermissionConditions = Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
 
 /** ARN pattern for every EC2 instance in the deployment's account and region. */
 export const INSTANCE_ARN = 'arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:instance/*';
@@ -29,18 +38,18 @@ export function iamPrefix(service: string): string {
   return special[service] ?? service;
 }
 
-/** Merges permissions with identical resources and flags into one statement each, sorted for stable output. */
+/** Merges permissions with identical resources, flags and conditions into one statement each, sorted for stable output. */
 export function mergePermissions(perms: readonly Permission[]): Permission[] {
-  const byKey = new Map<string, { actions: Set<string>; resources: readonly string[]; mutatesInstance: boolean }>();
+  const byKey = new Map<string, { actions: Set<string>; resources: readonly string[]; mutatesInstance: boolean; conditions?: PermissionConditions }>();
   for (const p of perms) {
     const resources = [...new Set(p.resources)].sort();
     const mutatesInstance = p.mutatesInstance === true;
-    const key = JSON.stringify([resources, mutatesInstance]);
-    const entry = byKey.get(key) ?? { actions: new Set<string>(), resources, mutatesInstance };
+    const key = JSON.stringify([resources, mutatesInstance, p.conditions ?? null]);
+    const entry = byKey.get(key) ?? { actions: new Set<string>(), resources, mutatesInstance, ...(p.conditions ? { conditions: p.conditions } : {}) };
     for (const a of p.actions) entry.actions.add(a);
     byKey.set(key, entry);
   }
   return [...byKey.values()]
-    .map((e) => ({ actions: [...e.actions].sort(), resources: e.resources, mutatesInstance: e.mutatesInstance }))
+    .map((e) => ({ actions: [...e.actions].sort(), resources: e.resources, mutatesInstance: e.mutatesInstance, ...(e.conditions ? { conditions: e.conditions } : {}) }))
     .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
 }

@@ -4,27 +4,34 @@ import {
 } from '../automation';
 import { buildRepairUserDataTemplate } from '../repair/user-data';
 import { handlerSource } from './handler-source';
+import { DESCRIBE_KEYS, START_ENCRYPTED_VOLUMES, WRITE_BACKUP } from './encryption-permissions';
 import { LOCK_PARAMETER_PREFIX, releaseLock, takeLock } from './lock';
 import { readKeyPairStep } from './key-pair';
 import { ACCOUNT_CHANGES } from './online';
-import { accountRepairParameterList, acknowledgeInstanceStoreParameter, backupBucketParameter, repairArgs, repairParameters } from './parameters';
+import {
+  accountRepairParameterList, acknowledgeInstanceStoreParameter, allowUserDataInRecordParameter, backupBucketParameter, repairArgs, repairParameters,
+} from './parameters';
 import { Runbook } from './runbook';
 import { AUTO_SCALING_GROUP_ARN, undoChain } from './undo-chain';
 
 /** Name of the offline runbook. */
 export const OFFLINE_RUNBOOK = 'EC2SSHRescue-FixAccessOffline';
 
-/** Seconds the verify step watches the console for the marker (inside the 600 s executeScript limit). */
+/** Seconds the verify step watches the live console of a Nitro instance for the marker (inside the 600 s executeScript limit). */
 const CONSOLE_WAIT_SECONDS = 540;
 
 const PURPOSE = [
   'Repairs SSH access on an instance whose SSM Agent is not reachable, by the AWS knowledge-center user-data swap',
   '(https://repost.aws/knowledge-center/ec2-server-refused-our-key), automated end to end: it stops the instance,',
   'replaces its user data with a cloud-init boothook that runs only the ec2-ssh-rescue script, early in the boot, starts it,',
-  'reads the script\'s verdict from the console output, stops it again, restores the original user data byte for byte',
+  'reads the script\'s verdict from the console output (live on Nitro instance types; on Xen types, which post console output only around state transitions, the verdict is an honest unverified), stops it again, restores the original user data byte for byte',
   'and starts it again if it was running. It REFUSES, before changing anything: instances that are not running or stopped,',
   'an instance-store root device, one-time Spot Instances, stop protection, hibernation, Windows, instance types with',
   'instance-store volumes (unless AcknowledgeInstanceStoreDataLoss=true), an instance locked by another execution,',
+  'volumes under a KMS key the role may not use or that is not enabled (EC2 could not start it again), user data that is',
+  'still the repair user data of an interrupted earlier execution (it names the command to restore the original from that',
+  'execution\'s backup), user data without BackupS3BucketName unless AllowUserDataInExecutionRecord=true (user data often',
+  'holds secrets: with the bucket, steps pass only its location and SHA-256 and the restore checks the hash),',
   'and Auto Scaling members that are not InService and running, whose group is at its minimum size, is owned by EKS, ECS or',
   'Elastic Beanstalk (by its tags) or has a launch lifecycle hook that ABANDONs. In an Auto Scaling group the',
   'instance is put in Standby with ShouldDecrementDesiredCapacity=true so no replacement is launched; a group at',
@@ -39,12 +46,20 @@ const PURPOSE = [
   'does not finish in that time is named with the commands to finish it, and the lock is then kept.',
 ].join(' ');
 
+const SUMMARY = [
+  'Repairs SSH access on an instance whose SSM Agent is not reachable, by the AWS knowledge-center user-data swap',
+  '(stop, repair user data, start, verify from the console, stop, restore the original user data, start), with every change',
+  'undone on failure and cancel. It refuses, before changing anything, instances the stop would break or could not start',
+  `again. What it checks, changes and undoes: runbooks/${OFFLINE_RUNBOOK}.md of ec2-ssh-rescue.`,
+].join(' ');
+
 /** The offline repair runbook (user-data swap). */
 export function offlineRunbook(): Runbook {
   const params = repairParameters();
   const { instanceId, userName, mode, strict, recursive, role } = params;
   const acknowledge = acknowledgeInstanceStoreParameter();
   const bucket = backupBucketParameter();
+  const allowInRecord = allowUserDataInRecordParameter();
 
   // The lock comes first, so everything the preflight and the backup read is read while no other
   // execution can change the instance. Until the first change a failure or cancel only releases it.
@@ -56,7 +71,9 @@ export function offlineRunbook(): Runbook {
     description: 'Checks that the instance can be stopped safely and refuses otherwise; changes nothing.',
     handler: 'handler',
     script: handlerSource('preflight'),
-    inputPayload: { InstanceId: instanceId, AcknowledgeInstanceStoreDataLoss: acknowledge },
+    inputPayload: {
+      InstanceId: instanceId, AcknowledgeInstanceStoreDataLoss: acknowledge, BucketName: bucket, AllowUserDataInExecutionRecord: allowInRecord,
+    },
     outputs: {
       WasRunning: { selector: '$.Payload.WasRunning', type: 'Boolean' },
       InAutoScalingGroup: { selector: '$.Payload.InAutoScalingGroup', type: 'Boolean' },
@@ -66,31 +83,36 @@ export function offlineRunbook(): Runbook {
     },
     timeoutSeconds: 120,
     permissions: [
-      { actions: ['ec2:DescribeInstances', 'ec2:DescribeInstanceAttribute', 'ec2:DescribeInstanceTypes', 'ec2:DescribeSpotInstanceRequests'], resources: ['*'] },
+      {
+        actions: ['ec2:DescribeInstances', 'ec2:DescribeInstanceAttribute', 'ec2:DescribeInstanceTypes', 'ec2:DescribeSpotInstanceRequests', 'ec2:DescribeVolumes'],
+        resources: ['*'],
+      },
       { actions: ['autoscaling:DescribeAutoScalingInstances', 'autoscaling:DescribeAutoScalingGroups', 'autoscaling:DescribeLifecycleHooks'], resources: ['*'] },
+      DESCRIBE_KEYS,
     ],
   }));
   const keyPair = beforeChange(readKeyPairStep(instanceId));
   const backup = beforeChange(new ExecuteScript('BackupUserData', {
-    description: 'Saves the original user data (base64, as DescribeInstanceAttribute returns it) before the first change, and optionally to S3.',
+    description: 'Keeps the original user data in the backup bucket (read back and hashed) before the first change; outputs its location and SHA-256.',
     handler: 'handler',
     script: handlerSource('backup_user_data'),
-    inputPayload: { InstanceId: instanceId, ExecutionId: Builtin.EXECUTION_ID, BucketName: bucket, AccountId: Builtin.ACCOUNT_ID },
+    inputPayload: {
+      InstanceId: instanceId, ExecutionId: Builtin.EXECUTION_ID, BucketName: bucket, AccountId: Builtin.ACCOUNT_ID,
+      AllowUserDataInExecutionRecord: allowInRecord,
+    },
     outputs: {
-      UserDataBase64: { selector: '$.Payload.UserDataBase64', type: 'String' },
+      BackupLocation: { selector: '$.Payload.BackupLocation', type: 'String' },
       Sha256: { selector: '$.Payload.Sha256', type: 'String' },
-      S3Location: { selector: '$.Payload.S3Location', type: 'String' },
+      // Empty unless AllowUserDataInExecutionRecord=true and no bucket was given.
+      UserDataBase64: { selector: '$.Payload.UserDataBase64', type: 'String' },
     },
     timeoutSeconds: 120,
-    permissions: [
-      { actions: ['ec2:DescribeInstanceAttribute'], resources: ['*'] },
-      { actions: ['s3:PutObject'], resources: ['arn:${AWS::Partition}:s3:::*/ec2-ssh-rescue/*'] },
-    ],
+    permissions: [{ actions: ['ec2:DescribeInstanceAttribute'], resources: ['*'] }, ...WRITE_BACKUP],
   }));
 
   const chain = undoChain({
     instanceId: instanceId.ref,
-    userDataBase64: backup.out.UserDataBase64,
+    backup: { location: backup.out.BackupLocation, sha256: backup.out.Sha256, userDataBase64: backup.out.UserDataBase64 },
     wasRunning: preflight.out.WasRunning,
     inAutoScalingGroup: preflight.out.InAutoScalingGroup,
     autoScalingGroupName: preflight.out.AutoScalingGroupName,
@@ -176,6 +198,7 @@ export function offlineRunbook(): Runbook {
     params: { InstanceIds: [instanceId] },
     resources: [INSTANCE_ARN],
     mutatesInstance: true,
+    extraPermissions: [START_ENCRYPTED_VOLUMES],
   }));
   const waitStart = guarded(new ExecuteScript('WaitForRepairStart', {
     description: 'Waits until the start has ended; fails at once when EC2 stopped the instance again instead of running it (e.g. Client.InternalError: the root volume\'s KMS key cannot be used), not on a stale read.',
@@ -194,29 +217,35 @@ export function offlineRunbook(): Runbook {
     timeoutSeconds: 900,
   }));
   const verify = guarded(new ExecuteScript('VerifyRepair', {
-    description: 'Reads the script\'s marker line for this execution from the console output.',
+    description: 'Reads the script\'s marker line from the console output: live on Nitro types, one read then unverified on Xen types.',
     handler: 'handler',
     script: handlerSource('verify_console'),
     inputPayload: { InstanceId: instanceId, RequestId: Builtin.EXECUTION_ID, WaitSeconds: CONSOLE_WAIT_SECONDS },
     outputs: {
       Verdict: { selector: '$.Payload.Verdict', type: 'String' },
       ConsoleMarker: { selector: '$.Payload.ConsoleMarker', type: 'String' },
+      Detail: { selector: '$.Payload.Detail', type: 'String' },
     },
     timeoutSeconds: EXECUTE_SCRIPT_MAX_SECONDS,
-    permissions: [{ actions: ['ec2:GetConsoleOutput'], resources: [INSTANCE_ARN] }],
+    permissions: [
+      { actions: ['ec2:GetConsoleOutput'], resources: [INSTANCE_ARN] },
+      { actions: ['ec2:DescribeInstances', 'ec2:DescribeInstanceTypes'], resources: ['*'] },
+    ],
   })).next(chain.restore);
 
   const document = new AutomationDocument({
     name: OFFLINE_RUNBOOK,
+    // The full purpose is on the generated runbook page; the document keeps a summary because
+    // an SSM document may hold at most 64 KB.
     description: [
       `# ${OFFLINE_RUNBOOK}`,
       '',
-      PURPOSE,
+      SUMMARY,
       '',
       'Outputs: Finish.Verdict (ok, fixed or needs-fix), Preflight.PublicIp (before the stop), Finish.PublicIpAfter, RestoreUserData.UserDataRestored, Preflight.InAutoScalingGroup (Standby used), Finish.ConsoleMarker.',
     ].join('\n'),
     assumeRole: role,
-    parameters: [instanceId, userName, mode, strict, recursive, ...accountRepairParameterList(params), acknowledge, bucket, role],
+    parameters: [instanceId, userName, mode, strict, recursive, ...accountRepairParameterList(params), acknowledge, bucket, allowInRecord, role],
     steps: [
       lock, preflight, keyPair, backup, standbyChoice, enterStandby, waitStandby, stop, forceStop, swap, start, waitStart,
       statusChecks, verify,

@@ -16,10 +16,10 @@ export const INSTANCE_ID_PATTERN = '^[m]{0,1}i-[a-z0-9]{8,17}$';
 export const INSTANCE_ID_OR_ARN_PATTERN = '^(arn:aws[a-z-]*:ec2:[a-z0-9-]+:\\d{12}:instance/)?[m]{0,1}i-[a-z0-9]{8,17}$';
 
 /**
- * An IAM role ARN, or empty to run with the caller's permissions.
+ * An IAM role ARN.
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html
  */
-export const ROLE_ARN_PATTERN = '^$|^arn:aws[a-z0-9-]*:iam::\\d{12}:role/[\\w+=,.@/-]{1,512}$';
+export const ROLE_ARN_PATTERN = '^arn:aws[a-z0-9-]*:iam::\\d{12}:role/[\\w+=,.@/-]{1,512}$';
 
 /**
  * Login user names the repair script accepts (the portable user-name set of useradd, lower
@@ -43,12 +43,18 @@ export function instanceIdParameter(): Parameter<'String'> {
   });
 }
 
-/** The role the execution assumes. */
+/**
+ * The role the execution assumes. Required: every runbook here starts with an aws:executeScript
+ * step that calls AWS APIs, and such a script gets credentials only from the assume role; without
+ * one it runs with no permissions and the step fails ("Using scripts in runbooks",
+ * https://docs.aws.amazon.com/systems-manager/latest/userguide/automation-document-script-considerations.html).
+ * No default: a role name built from `{{ global:ACCOUNT_ID }}` would tie every deployment to one
+ * fixed, account-wide IAM role name, and a wrong guess fails only once the execution runs.
+ */
 export function assumeRoleParameter(): Parameter<'String'> {
   return Parameter.string('AutomationAssumeRole', {
-    description: '(Optional) ARN of the IAM role Automation assumes to run this runbook. Empty: the permissions of the user who starts it.',
+    description: '(Required) ARN of the IAM role Automation assumes to run this runbook, e.g. the AutomationAssumeRole output of the EC2SSHRescue runbooks stack. Required because the runbook\'s scripts call AWS APIs, which Automation allows only with an assume role.',
     allowedPattern: ROLE_ARN_PATTERN,
-    default: '',
   });
 }
 
@@ -94,10 +100,10 @@ export function acknowledgeInstanceStoreParameter(): Parameter<'Boolean'> {
   });
 }
 
-/** Where the offline repair keeps a durable copy of the original user data. */
+/** Where the offline repair keeps the original user data. */
 export function backupBucketParameter(): Parameter<'String'> {
   return Parameter.string('BackupS3BucketName', {
-    description: '(Optional) S3 bucket (in this account) that receives a durable copy of the original user data before anything changes. Empty: the copy is kept in the execution\'s outputs only.',
+    description: '(Optional) S3 bucket in this account (e.g. the backup bucket the EC2SSHRescue stack creates) that keeps the original user data, which often holds secrets, while the repair runs; steps pass only its location and SHA-256. Empty: see AllowUserDataInExecutionRecord.',
     allowedPattern: BUCKET_NAME_PATTERN,
     default: '',
   });
@@ -147,6 +153,14 @@ export function accountRepairParameters(): AccountRepairParameters {
       default: '',
     }),
   };
+}
+
+/** The explicit consent to keep the original user data in the execution record when no bucket is given. */
+export function allowUserDataInRecordParameter(): Parameter<'Boolean'> {
+  return Parameter.boolean('AllowUserDataInExecutionRecord', {
+    description: '(Optional) Only without BackupS3BucketName. true: keep the original user data (base64) in the execution\'s step outputs and inputs, where anyone allowed ssm:GetAutomationExecution or ssm:DescribeAutomationStepExecutions can read it, including any secret it holds. false: refuse, before changing anything, an instance with user data when no bucket is given.',
+    default: false,
+  });
 }
 
 /** The parameters both repair runbooks (online and offline) take, declared once. */

@@ -3,8 +3,8 @@ import { handlerSource } from './handler-source';
 import { OFFLINE_RUNBOOK } from './offline';
 import { ONLINE_RUNBOOK } from './online';
 import {
-  accountRepairForwarding, accountRepairParameterList, accountRepairParameters, acknowledgeInstanceStoreParameter, assumeRoleParameter,
-  backupBucketParameter, INSTANCE_ID_OR_ARN_PATTERN, recursiveParameter, strictParameter, userNameParameter,
+  accountRepairForwarding, accountRepairParameterList, accountRepairParameters, acknowledgeInstanceStoreParameter, allowUserDataInRecordParameter,
+  assumeRoleParameter, backupBucketParameter, INSTANCE_ID_OR_ARN_PATTERN, recursiveParameter, strictParameter, userNameParameter,
 } from './parameters';
 import { Runbook } from './runbook';
 
@@ -48,6 +48,7 @@ export function repairRunbook(): Runbook {
   });
   const acknowledge = acknowledgeInstanceStoreParameter();
   const bucket = backupBucketParameter();
+  const allowInRecord = allowUserDataInRecordParameter();
 
   const resolve = new ExecuteScript('ResolveTarget', {
     description: 'Extracts the instance id, checks the SSM Agent and picks the online or offline repair.',
@@ -104,7 +105,9 @@ export function repairRunbook(): Runbook {
   const onlineVerdict = verdictOf('OnlineVerdict', online);
   const offline = new ExecuteAutomation('RunOffline', {
     documentName: OFFLINE_RUNBOOK,
-    runtimeParameters: { ...common, AcknowledgeInstanceStoreDataLoss: [acknowledge], BackupS3BucketName: [bucket] },
+    runtimeParameters: {
+      ...common, AcknowledgeInstanceStoreDataLoss: [acknowledge], BackupS3BucketName: [bucket], AllowUserDataInExecutionRecord: [allowInRecord],
+    },
     description: `Runs ${OFFLINE_RUNBOOK}.`,
     timeoutSeconds: OFFLINE_CHILD_TIMEOUT_SECONDS,
   }).onFailure(childFailed);
@@ -119,7 +122,7 @@ export function repairRunbook(): Runbook {
     name: REPAIR_RUNBOOK,
     description: [`# ${REPAIR_RUNBOOK}`, '', PURPOSE].join('\n'),
     assumeRole: role,
-    parameters: [instanceId, userName, mode, strict, recursive, ...accountRepairParameterList(account), allowOffline, acknowledge, bucket, role],
+    parameters: [instanceId, userName, mode, strict, recursive, ...accountRepairParameterList(account), allowOffline, acknowledge, bucket, allowInRecord, role],
     steps: [resolve, choose, online, onlineVerdict, offline, offlineVerdict, childFailed],
     outputs: [resolve.out.Path, onlineVerdict.out.Verdict, offlineVerdict.out.Verdict],
     source: 'src/runbooks/repair.ts',

@@ -1,4 +1,5 @@
 import { Builtin, EXECUTE_SCRIPT_MAX_SECONDS, ExecuteScript, INSTANCE_ARN, Ref } from '../automation';
+import { READ_BACKUP, START_ENCRYPTED_VOLUMES } from './encryption-permissions';
 import { handlerSource } from './handler-source';
 import { LOCK_PARAMETER_ARN, lockParameter, releaseLock } from './lock';
 
@@ -6,8 +7,11 @@ import { LOCK_PARAMETER_ARN, lockParameter, releaseLock } from './lock';
 export interface UndoChainProps {
   /** The instance id (parameter). */
   readonly instanceId: Ref<'String'>;
-  /** Base64 user data saved before the first change. */
-  readonly userDataBase64: Ref<'String'>;
+  /**
+   * Where BackupUserData kept the original user data: its S3 location, its SHA-256, and the
+   * base64 bytes only when the user allowed them in the execution record.
+   */
+  readonly backup: { readonly location: Ref<'String'>; readonly sha256: Ref<'String'>; readonly userDataBase64: Ref<'String'> };
   /** Whether the instance was running before the repair. */
   readonly wasRunning: Ref<'Boolean'>;
   /** Whether the instance belongs to an Auto Scaling group (and so is put in Standby). */
@@ -22,6 +26,8 @@ export interface UndoChainProps {
 
 /** The shared user-data restore (handlers/put_back_user_data.py) of RestoreUserData and CancelCleanup. */
 const PUT_BACK = 'put_back_user_data';
+/** Where the original user data is kept and how it is read back (handlers/user_data_backup.py). */
+export const USER_DATA_BACKUP = 'user_data_backup';
 /** Timeout of the cancel cleanup: Automation runs the onCancel path for about two minutes. */
 const CANCEL_TIMEOUT_SECONDS = 115;
 /** Seconds the cancel handler works: it stops before its step's timeout so it can report what is left. */
@@ -48,11 +54,14 @@ export const AUTO_SCALING_GROUP_ARN = 'arn:${AWS::Partition}:autoscaling:${AWS::
  */
 export function undoChain(p: UndoChainProps) {
   const common = { InstanceId: p.instanceId, ExecutionId: Builtin.EXECUTION_ID };
+  const original = {
+    BackupLocation: p.backup.location, Sha256: p.backup.sha256, UserDataBase64: p.backup.userDataBase64, AccountId: Builtin.ACCOUNT_ID,
+  };
   const restore = new ExecuteScript('RestoreUserData', {
     description: 'Puts the original user data back byte for byte (stopping the instance first if it runs with other user data) and re-reads it to prove it.',
     handler: 'handler',
-    script: handlerSource('restore_user_data', PUT_BACK),
-    inputPayload: { ...common, UserDataBase64: p.userDataBase64, GracefulStopSeconds: 240, ForcedStopSeconds: 270 },
+    script: handlerSource('restore_user_data', PUT_BACK, USER_DATA_BACKUP),
+    inputPayload: { ...common, ...original, GracefulStopSeconds: 240, ForcedStopSeconds: 270 },
     outputs: {
       UserDataRestored: { selector: '$.Payload.UserDataRestored', type: 'Boolean' },
       Action: { selector: '$.Payload.Action', type: 'String' },
@@ -63,6 +72,7 @@ export function undoChain(p: UndoChainProps) {
     permissions: [
       DESCRIBE,
       { actions: ['ec2:StopInstances', 'ec2:ModifyInstanceAttribute'], resources: [INSTANCE_ARN], mutatesInstance: true },
+      ...READ_BACKUP,
     ],
   });
   const restart = new ExecuteScript('RestartIfWasRunning', {
@@ -75,7 +85,7 @@ export function undoChain(p: UndoChainProps) {
     // State-driven, so a second attempt after a transient API error (throttling, an internal
     // error) simply continues; one failed call must not leave the instance stopped.
     maxAttempts: UNDO_ATTEMPTS,
-    permissions: [DESCRIBE, { actions: ['ec2:StartInstances'], resources: [INSTANCE_ARN], mutatesInstance: true }],
+    permissions: [DESCRIBE, { actions: ['ec2:StartInstances'], resources: [INSTANCE_ARN], mutatesInstance: true }, START_ENCRYPTED_VOLUMES],
   });
   const exitStandby = new ExecuteScript('ExitStandbyIfEntered', {
     description: 'Puts the instance back in service if it is in Standby in its Auto Scaling group, and waits for InService.',
@@ -111,7 +121,7 @@ export function undoChain(p: UndoChainProps) {
     },
     timeoutSeconds: 120,
     permissions: [
-      { actions: ['ssm:GetAutomationExecution'], resources: ['*'] },
+      { actions: ['ssm:GetAutomationExecution', 'ssm:DescribeAutomationStepExecutions'], resources: ['*'] },
       { actions: ['ec2:DescribeInstances'], resources: ['*'] },
       // A last attempt at releasing the lock when ReleaseLock failed.
       { actions: ['ssm:GetParameter', 'ssm:DeleteParameter'], resources: [LOCK_PARAMETER_ARN] },
@@ -120,9 +130,9 @@ export function undoChain(p: UndoChainProps) {
   const cancel = new ExecuteScript('CancelCleanup', {
     description: 'On cancel, and as the second attempt when an undo step failed, within one time budget: force-stops an instance running with the repair user data, restores the original, starts it again if it was running, leaves Standby once it runs and unlocks; keeps the lock and fails naming what is left when something could not be put back.',
     handler: 'handler',
-    script: handlerSource('cancel_cleanup', PUT_BACK),
+    script: handlerSource('cancel_cleanup', PUT_BACK, USER_DATA_BACKUP),
     inputPayload: {
-      ...common, LockParameter: lockParameter(p.instanceId), UserDataBase64: p.userDataBase64, WasRunning: p.wasRunning, BudgetSeconds: CANCEL_BUDGET_SECONDS,
+      ...common, ...original, LockParameter: lockParameter(p.instanceId), WasRunning: p.wasRunning, BudgetSeconds: CANCEL_BUDGET_SECONDS,
       InAutoScalingGroup: p.inAutoScalingGroup, AutoScalingGroupName: p.autoScalingGroupName,
     },
     outputs: { Summary: { selector: '$.Payload.Summary', type: 'String' } },
@@ -133,6 +143,8 @@ export function undoChain(p: UndoChainProps) {
       { actions: ['ssm:GetParameter', 'ssm:PutParameter', 'ssm:DeleteParameter'], resources: [LOCK_PARAMETER_ARN] },
       { actions: ['autoscaling:DescribeAutoScalingInstances'], resources: ['*'] },
       { actions: ['autoscaling:ExitStandby'], resources: [AUTO_SCALING_GROUP_ARN] },
+      START_ENCRYPTED_VOLUMES,
+      ...READ_BACKUP,
     ],
   });
   return {

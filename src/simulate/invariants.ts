@@ -121,5 +121,10 @@ export function checkExpectation(expect: Scenario['expect'], world: World, befor
   if (expect === 'refused' && status === 'Success') {
     return [{ invariant: 'expected-outcome', detail: 'expected a refusal, got Success' }];
   }
+  // Unverified: not Success (the verdict could not be read), said so, and without waiting for a
+  // console post that comes only at the next state transition.
+  if (expect === 'unverified' && (status === 'Success' || !/unverified/.test(execution.FailureMessage ?? '') || !/hypervisor/.test(execution.FailureMessage ?? ''))) {
+    return [{ invariant: 'expected-outcome', detail: `expected an honest unverified naming the hypervisor, got ${status}: ${execution.FailureMessage ?? ''}` }];
+  }
   return [];
 }

@@ -2,7 +2,7 @@ import { SimulatorLimitationError } from './errors';
 import { BENIGN_FAULT_KINDS, describeFault, Fault, FAULT_KINDS, FaultInjector, FaultKind, StepRef } from './faults';
 import { checkExpectation, checkInvariants, SETTLE_MS, snapshot, Violation } from './invariants';
 import { AutomationExecution } from './interpreter/execution-types';
-import { profileFor } from './runbook-profiles';
+import { expectedOutcome, profileFor } from './runbook-profiles';
 import { buildWorld, Scenario, scenarioParameters } from './scenarios';
 import { Simulator } from './simulator';
 
@@ -70,7 +70,7 @@ export async function runCase(sim: Simulator, runbook: string, scenario: Scenari
   const violations = [
     ...checkInvariants(before, world, execution, fault?.kind, cancelledTopLevel),
     // Without a fault, or with one a correct runbook absorbs, the outcome is the expected one.
-    ...(fault && !BENIGN_FAULT_KINDS.includes(fault.kind) ? [] : checkExpectation(profile.repairs(scenario) ? 'repaired' : 'refused', world, before, execution)),
+    ...(fault && !BENIGN_FAULT_KINDS.includes(fault.kind) ? [] : checkExpectation(expectedOutcome(profile, scenario), world, before, execution)),
   ];
   let down = 0;
   let downSince: number | undefined = before.state === 'running' ? undefined : execution.startMs;

@@ -8,7 +8,9 @@ import { doc, INSTANCE_ID, run } from './helpers';
 const script = (body: string): string => body.split('\n').map((l) => `        ${l}`).join('\n');
 
 function scriptDoc(name: string, body: string, payload = `{InstanceId: '${INSTANCE_ID}'}`): ReturnType<typeof doc> {
-  return doc(name, `outputs: [s.Result]
+  // Scripts get AWS credentials only from an assume role (Using scripts in runbooks).
+  return doc(name, `assumeRole: arn:aws:iam::111122223333:role/EC2SSHRescueAutomation
+outputs: [s.Result]
 mainSteps:
   - name: s
     action: aws:executeScript

@@ -110,7 +110,8 @@ ${okStep('inner').replace(/^/gm, '      ')}
 
 describe('GetAutomationExecution', () => {
   it('shows a running execution its own finished steps, as a cleanup handler reads them', async () => {
-    const d = doc('Self', `outputs: [look.Seen]
+    const d = doc('Self', `assumeRole: arn:aws:iam::111122223333:role/EC2SSHRescueAutomation
+outputs: [look.Seen]
 mainSteps:
 ${tagStep('tag')}  - name: look
     action: aws:executeScript

@@ -21,6 +21,12 @@ export interface AwsApiCallProps extends StepOptions {
    * @default false
    */
   readonly mutatesInstance?: boolean;
+  /**
+   * Permissions the call needs beyond its own action, e.g. `kms:CreateGrant`, which EC2 uses on
+   * the caller's behalf when it starts an instance with volumes under a customer managed key.
+   * @default none
+   */
+  readonly extraPermissions?: readonly Permission[];
 }
 
 /** Shared shape of aws:executeAwsApi, aws:waitForAwsResourceProperty and aws:assertAwsResourceProperty. */
@@ -51,6 +57,6 @@ export abstract class AwsApiCall extends Step {
       actions: [`${iamPrefix(this.call.service)}:${this.call.api}`],
       resources: this.call.resources ?? ['*'],
       mutatesInstance: this.call.mutatesInstance ?? false,
-    }];
+    }, ...(this.call.extraPermissions ?? [])];
   }
 }

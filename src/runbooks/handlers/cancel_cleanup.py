@@ -33,9 +33,13 @@ def handler(events, context):
             failed.append('%s: %s' % (what, e))
             return None
 
-    original = base64.b64decode(events['UserDataBase64'])
-    restored = attempt('read user data', lambda: state_of(ec2, iid)[0] != 'stopped' and settled(ec2, iid, original, False, 20)) or False
-    if not restored:
+    original = None
+    try:
+        original = load_original(events)
+    except Exception as e:
+        failed.append('read the user data backup: %s' % e)
+    restored = original is not None and (attempt('read user data', lambda: state_of(ec2, iid)[0] != 'stopped' and settled(ec2, iid, original, False, 20)) or False)
+    if original is not None and not restored:
         restored = attempt('restore user data', lambda: put_back(ec2, iid, original, 0, end - time.time()))
         if restored:
             done.append('user data restored')
@@ -45,9 +49,10 @@ def handler(events, context):
             # the CLI handles the encoding: https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/user-data.html
             # https://docs.aws.amazon.com/cli/latest/userguide/cli-configure-files.html#cli-config-cli_binary_format
             left.append('the repair user data may still be in place: run aws ec2 stop-instances '
-                        '--instance-ids %s --force, then write back the base64 output BackupUserData.UserDataBase64 of '
-                        'execution %s with aws ec2 modify-instance-attribute --instance-id %s --user-data Value=<it> '
-                        '(AWS CLI v2 with its default cli_binary_format=base64) and start it if it ran' % (iid, me, iid))
+                        '--instance-ids %s --force, then write back the original user data kept in %s with aws ec2 '
+                        'modify-instance-attribute --instance-id %s --user-data Value=<its base64> (AWS CLI v2 with its '
+                        'default cli_binary_format=base64) and start it if it ran' % (
+                            iid, events.get('BackupLocation') or 'the output BackupUserData.UserDataBase64 of execution %s' % me, iid))
     state = None
     try:
         state = state_of(ec2, iid)[0]

@@ -9,9 +9,27 @@ import boto3
 GOOD = ('ok', 'fixed', 'needs-fix')
 
 
+# GetAutomationExecution may return only part of the step executions, with
+# StepExecutionsTruncated set; DescribeAutomationStepExecutions then pages through all of them
+# (MaxResults at most 50, NextToken until absent).
+# https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_AutomationExecution.html
+# https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_DescribeAutomationStepExecutions.html
+def step_executions(ssm, execution_id):
+    ex = ssm.get_automation_execution(AutomationExecutionId=execution_id)['AutomationExecution']
+    if not ex.get('StepExecutionsTruncated'):
+        return ex.get('StepExecutions', [])
+    steps, token = [], None
+    while True:
+        page = ssm.describe_automation_step_executions(
+            AutomationExecutionId=execution_id, MaxResults=50, **({'NextToken': token} if token else {}))
+        steps.extend(page.get('StepExecutions', []))
+        token = page.get('NextToken')
+        if not token:
+            return steps
+
+
 def handler(events, context):
-    ex = boto3.client('ssm').get_automation_execution(AutomationExecutionId=events['ExecutionId'])['AutomationExecution']
-    steps = ex.get('StepExecutions', [])
+    steps = step_executions(boto3.client('ssm'), events['ExecutionId'])
     tolerated = set(events.get('ToleratedFailures', []))
     failed = [s for s in steps if s.get('StepStatus') in ('Failed', 'TimedOut', 'Cancelled') and s.get('StepName') not in tolerated]
 
@@ -42,6 +60,9 @@ def handler(events, context):
     if str(restored).lower() != 'true':
         raise Exception('The repair script reported "%s", but the original user data was not restored (%s).' % (
             verdict, out(events['RestoreStep'], 'Action') or 'RestoreUserData did not finish'))
+    if verdict == 'unverified':
+        raise Exception('The repair ran but is unverified: %s. The instance was put back as it was found; user data restored: %s.' % (
+            out(events['VerifyStep'], 'Detail') or 'no console marker within the wait', restored))
     if verdict not in GOOD:
         raise Exception('The repair script reported "%s" (%s). The instance was put back as it was found; user data restored: %s.' % (
             verdict, out(events['VerifyStep'], 'ConsoleMarker') or 'no console marker within the wait', restored))

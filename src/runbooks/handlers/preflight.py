@@ -1,6 +1,10 @@
 # Offline repair preflight: refuses, before anything changes, every instance that the
 # stop/start user-data swap would break or that cannot be stopped at all.
+import base64
+import re
+
 import boto3
+from botocore.exceptions import ClientError
 
 def handler(events, context):
     iid = events['InstanceId']
@@ -40,6 +44,44 @@ def handler(events, context):
     has_store = bool(itype.get('InstanceStorageInfo'))
     if has_store and str(events.get('AcknowledgeInstanceStoreDataLoss')).lower() != 'true':
         refuse.append('type %s has instance store volumes, which a stop erases; set AcknowledgeInstanceStoreDataLoss=true to accept that' % inst['InstanceType'])
+    # Volumes under a KMS key: EC2 starts the instance only if it can create a grant on each key
+    # for the caller (kms:CreateGrant, which the role holds only through EC2 in this Region); a
+    # key whose policy does not let the role use it, or a key that is not enabled, would leave the
+    # instance stopped after the stop below. DescribeKey is allowed by the same key policy that
+    # must allow the grant, so a denied DescribeKey means the start would fail too.
+    # https://repost.aws/knowledge-center/kms-iam-ec2-permission
+    # https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption-requirements.html
+    # https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html
+    kms = boto3.client('kms')
+    for vol in ec2.describe_volumes(Filters=[{'Name': 'attachment.instance-id', 'Values': [iid]}])['Volumes']:
+        if not vol.get('Encrypted'):
+            continue
+        key = vol.get('KmsKeyId', '')
+        try:
+            meta = kms.describe_key(KeyId=key)['KeyMetadata']
+        except ClientError as e:
+            refuse.append('volume %s is encrypted with KMS key %s, which this role may not use (%s); EC2 could not start the instance '
+                          'again. Let the role use the key (key policy: kms:CreateGrant with kms:GrantIsForAWSResource, and kms:DescribeKey) first'
+                          % (vol['VolumeId'], key, e.response['Error']['Code']))
+            continue
+        if meta.get('KeyState') != 'Enabled':
+            refuse.append('volume %s is encrypted with KMS key %s, which is %s; EC2 could not start the instance again' % (vol['VolumeId'], key, meta.get('KeyState')))
+    # Repair user data left in place by an interrupted earlier execution would be backed up as
+    # the "original" and restored forever; the original is in that execution's backup.
+    raw = base64.b64decode(ec2.describe_instance_attribute(InstanceId=iid, Attribute='userData').get('UserData', {}).get('Value', ''))
+    if b'# ec2-ssh-rescue-args:' in raw:
+        found = re.search(rb'# ec2-ssh-rescue-args:[^\n]*request=([A-Za-z0-9-]+)', raw)
+        earlier = found.group(1).decode() if found else 'unknown'
+        kept = 's3://%s/ec2-ssh-rescue/%s/%s/user-data.bin' % (events['BucketName'], iid, earlier) if events.get('BucketName') else 'its BackupUserData.UserDataBase64 output'
+        refuse.append('its user data is the ec2-ssh-rescue repair user data of execution %s, interrupted before it restored the original; '
+                      'write back the original from that execution\'s backup (%s) while the instance is stopped: aws ec2 '
+                      'modify-instance-attribute --instance-id %s --user-data Value=<base64 of it>; then run again' % (earlier, kept, iid))
+    elif raw and not events.get('BucketName') and str(events.get('AllowUserDataInExecutionRecord')).lower() != 'true':
+        # User data often holds secrets; without a bucket the backup would be readable by anyone
+        # allowed ssm:GetAutomationExecution or ssm:DescribeAutomationStepExecutions.
+        refuse.append('it has user data (%d bytes, possibly with secrets) and no BackupS3BucketName was given; give the backup bucket, or set '
+                      'AllowUserDataInExecutionRecord=true to keep it, base64, in this execution\'s record, readable by anyone allowed '
+                      'ssm:GetAutomationExecution' % len(raw))
     group = ''
     asi = boto3.client('autoscaling').describe_auto_scaling_instances(InstanceIds=[iid])['AutoScalingInstances']
     if asi:

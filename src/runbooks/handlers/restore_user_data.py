@@ -1,5 +1,5 @@
 # Puts the original user data back, byte for byte, and proves it by reading it again (the shared
-# put_back_user_data.py is prepended). Driven by the instance's actual state, so it is safe on the
+# put_back_user_data.py and user_data_backup.py are prepended). Driven by the instance's actual state, so it is safe on the
 # success path, after any failure and when run again: nothing to do when the user data already
 # equals the backup; otherwise stop the instance if it runs (graceful, then forced), write, re-read.
 
@@ -7,7 +7,7 @@
 def handler(events, context):
     iid = events['InstanceId']
     ec2 = boto3.client('ec2')
-    original = base64.b64decode(events['UserDataBase64'])
+    original = load_original(events)
     # Writing to a stopped instance costs nothing, so only a running one is trusted to need no
     # restore, and only after its user data read the same for a minute (a read right after the
     # swap may still show the original).

@@ -11,6 +11,8 @@ export interface StepExecution {
   readonly StepStatus: StepStatus;
   readonly FailureMessage?: string;
   readonly Outputs?: Readonly<Record<string, string[]>>;
+  /** The step's inputs with references resolved, as Automation records them for the step. */
+  readonly Inputs?: Readonly<Record<string, unknown>>;
   readonly ExecutionStartTime: string;
   readonly ExecutionEndTime: string;
   readonly Attempts: number;

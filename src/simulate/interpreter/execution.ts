@@ -108,6 +108,10 @@ export class Execution {
   private cancelDeadline?: number;
   private stepRuns = 0;
   private readonly started: number;
+  /** The resolved document-level assumeRole ('' when none is given). */
+  private assumeRole = '';
+  /** Inputs of the step attempt that ran last, as resolved. */
+  private lastInputs?: Readonly<Record<string, unknown>>;
 
   constructor(
     private readonly host: ExecutionHost,
@@ -131,6 +135,8 @@ export class Execution {
       const out: Record<string, unknown> = { ...s };
       delete out.startMs;
       delete out.endMs;
+      // StepExecution.Inputs is a map of strings in the API (API_StepExecution.html).
+      if (s.Inputs) out.Inputs = Object.fromEntries(Object.entries(s.Inputs).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
       return out;
     };
     if (this.final) {
@@ -158,6 +164,7 @@ export class Execution {
       const variables: Record<string, Value> = {};
       for (const [k, v] of Object.entries(this.doc.variables)) if (v.default !== undefined) variables[k] = v.default as Value;
       scope = { parameters, variables, outputs: new Map(), builtins: this.builtins() };
+      if (this.doc.assumeRole !== undefined) this.assumeRole = String(resolve(this.doc.assumeRole, scope) ?? '');
     } catch (e) {
       if (!(e instanceof ParameterError)) throw e;
       // Bad input: the execution fails before any step runs.
@@ -279,6 +286,7 @@ export class Execution {
     let status: StepStatus = 'Failed';
     let failure: string | undefined;
     let outcome: ActionResult | undefined;
+    this.lastInputs = undefined;
     while (attempts < maxAttempts) {
       attempts++;
       const timeoutS = step.timeoutSeconds ?? DEFAULT_TIMEOUT_S[step.action];
@@ -322,6 +330,7 @@ export class Execution {
       StepStatus: status,
       ...(failure !== undefined && status !== 'Success' ? { FailureMessage: failure } : {}),
       ...(Object.keys(outputs).length > 0 ? { Outputs: outputs } : {}),
+      ...(step.action === 'aws:loop' ? { Inputs: step.inputs } : this.lastInputs ? { Inputs: this.lastInputs } : {}),
       ExecutionStartTime: ISO(startMs, clock.epochMs),
       ExecutionEndTime: ISO(clock.now, clock.epochMs),
       Attempts: attempts,
@@ -337,6 +346,7 @@ export class Execution {
     const handler = HANDLERS[step.action];
     if (!handler) throw new SimulatorLimitationError(`unsupported action ${step.action} in step ${step.name} of ${this.doc.name}`);
     const inputs = LAZY_INPUTS.has(step.action) ? step.inputs : (resolve(step.inputs, scope) as Record<string, unknown>);
+    this.lastInputs = inputs;
     const parent = this.host;
     // Children started by this step are recorded in this execution's result.
     const host: ExecutionHost = {
@@ -349,7 +359,7 @@ export class Execution {
         return child;
       },
     };
-    return handler({ host, step, inputs, scope, deadline, depth: this.depth });
+    return handler({ host, step, inputs, scope, deadline, depth: this.depth, assumeRole: this.assumeRole });
   }
 
   /**

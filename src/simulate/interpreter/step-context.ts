@@ -41,6 +41,8 @@ export interface StepContext {
   /** Virtual time (ms) at which the step times out. */
   readonly deadline: number;
   readonly depth: number;
+  /** The execution's resolved assumeRole; empty when it runs with the starting user's permissions. */
+  readonly assumeRole: string;
 }
 
 /** Calls the simulated AWS, turning AWS errors into a failed step with AWS's message. */

@@ -13,6 +13,11 @@ export interface ScriptWorld {
   now(): number;
   /** Moves the virtual clock forward (time.sleep in the handler). */
   sleep(ms: number): void;
+  /**
+   * Whether the script has AWS credentials: only when the execution runs with an assume role
+   * (see execute-script.ts). @default true
+   */
+  readonly credentials?: boolean;
 }
 
 /** Result of one handler run. */
@@ -102,7 +107,7 @@ export class PythonWorker {
   private async runNow(script: string, handler: string, events: unknown, world: ScriptWorld): Promise<ScriptResult> {
     if (this.exited) throw new Error(`python worker is not running: ${this.stderr.trim()}`);
     const now = (): number => world.now() / 1000;
-    this.send({ type: 'run', script, handler, events, now: now() });
+    this.send({ type: 'run', script, handler, events, credentials: world.credentials !== false, now: now() });
     let limitation: SimulatorLimitationError | undefined;
     for (;;) {
       const m = await this.next();

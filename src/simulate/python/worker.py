@@ -1,7 +1,7 @@
 """Runs aws:executeScript handlers for the simulator.
 
 One persistent process per simulator: it reads JSON lines on stdin and answers on stdout.
-  -> {"type": "run", "script": str, "handler": str, "events": any}
+  -> {"type": "run", "script": str, "handler": str, "events": any, "credentials": bool}
   <- {"type": "call", "service": str, "operation": str, "params": any}   (boto3 calls)
   -> {"type": "result", "ok": bool, "value"|"code"+"message": ...}
   <- {"type": "done", "ok": bool, "value"|"errorType"+"errorMessage": ...}
@@ -25,6 +25,8 @@ sys.dont_write_bytecode = True
 PROTOCOL_IN = sys.stdin
 PROTOCOL_OUT = sys.stdout
 VIRTUAL_NOW = [0.0]
+# Whether the running handler has AWS credentials (the execution has an assume role).
+CREDENTIALS = [True]
 
 
 def encode(value):
@@ -86,6 +88,7 @@ def run(message):
     if code is None:
         # The same handlers run thousands of times in a fault matrix: compile each once.
         code = COMPILED[message["script"]] = compile(message["script"], "<executeScript>", "exec")
+    CREDENTIALS[0] = message.get("credentials", True) is not False
     captured = io.StringIO()
     sys.stdout = captured
     try:

@@ -3,6 +3,7 @@ import { draw, Latencies } from '../latency';
 import { Rng } from '../rng';
 import { recordFirstBoot, REPAIR_UNIT_AT_FRACTION_OF_BOOT, runBoothooksAtBoot, runUserDataAtBoot } from './boot';
 import { Instance, InstanceSpec, InstanceStateName, STATE_CODES } from './instance';
+import { Kms } from './kms';
 import { ApiParams, filterValues, Operation, ParamReader } from './params';
 
 /** Shared pieces of the world an EC2 model needs. */
@@ -11,22 +12,34 @@ export interface Ec2Context {
   readonly rng: Rng;
   readonly latencies: Latencies;
   readonly accountId: string;
+  /** Keys of encrypted volumes: a start needs each to be usable for the caller through EC2. */
+  readonly kms: Kms;
   /** Called after every state change (Auto Scaling and SSM react to it). */
   readonly onStateChange: (instance: Instance) => void;
 }
 
+/** GetConsoleOutput returns only the most recent 64 KB (API reference). */
+const CONSOLE_KEPT_BYTES = 64 * 1024;
+
 /** User data limit: 16 KB raw, before base64 (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/user-data.html). */
 export const USER_DATA_LIMIT = 16384;
 
-/** Instance types the simulator knows, with their instance store (DescribeInstanceTypes InstanceStorageInfo). */
-const INSTANCE_TYPES: Readonly<Record<string, { storeGb?: number; hibernation: boolean }>> = {
-  't3.micro': { hibernation: true },
-  't3.small': { hibernation: true },
-  'm5.large': { hibernation: true },
-  'm5d.large': { storeGb: 75, hibernation: true },
-  'c5d.large': { storeGb: 50, hibernation: true },
-  'i3.large': { storeGb: 475, hibernation: true },
-  'm1.small': { storeGb: 160, hibernation: false },
+/**
+ * Instance types the simulator knows, with their instance store (DescribeInstanceTypes
+ * InstanceStorageInfo) and hypervisor (InstanceTypeInfo Hypervisor: nitro | xen;
+ * https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_InstanceTypeInfo.html,
+ * https://docs.aws.amazon.com/ec2/latest/instancetypes/ec2-nitro-instances.html).
+ */
+const INSTANCE_TYPES: Readonly<Record<string, { storeGb?: number; hibernation: boolean; hypervisor: 'nitro' | 'xen' }>> = {
+  't3.micro': { hibernation: true, hypervisor: 'nitro' },
+  't3.small': { hibernation: true, hypervisor: 'nitro' },
+  'm5.large': { hibernation: true, hypervisor: 'nitro' },
+  'm5d.large': { storeGb: 75, hibernation: true, hypervisor: 'nitro' },
+  'c5d.large': { storeGb: 50, hibernation: true, hypervisor: 'nitro' },
+  't2.micro': { hibernation: true, hypervisor: 'xen' },
+  'm4.large': { hibernation: true, hypervisor: 'xen' },
+  'i3.large': { storeGb: 475, hibernation: true, hypervisor: 'xen' },
+  'm1.small': { storeGb: 160, hibernation: false, hypervisor: 'xen' },
 };
 
 /**
@@ -65,6 +78,7 @@ export class Ec2 {
       DescribeInstanceTypes: (p) => this.describeInstanceTypes(p),
       DescribeSpotInstanceRequests: (p) => this.describeSpotInstanceRequests(p),
       DescribeKeyPairs: (p) => this.describeKeyPairs(p),
+      DescribeVolumes: (p) => this.describeVolumes(p),
     };
   }
 
@@ -97,6 +111,12 @@ export class Ec2 {
       bootCount: 1,
       userDataRequestsDone: new Set(),
       consoleOutput: 'Cloud-init v. 22.4.2 finished\n',
+      postedConsoleOutput: 'Cloud-init v. 22.4.2 finished\n',
+      volumes: (spec.volumes ?? [{}]).map((v, n) => ({
+        volumeId: `vol-${n}${instanceId.slice(3)}`,
+        device: n === 0 ? '/dev/xvda' : `/dev/xvd${String.fromCharCode(98 + n - 1)}`,
+        ...(v.kmsKeyId !== undefined ? { kmsKeyId: v.kmsKeyId } : {}),
+      })),
       generation: 0,
       launchTime: this.ctx.clock.date(),
       ...(spec.keyName !== undefined ? { keyName: spec.keyName } : {}),
@@ -126,6 +146,11 @@ export class Ec2 {
     instance.state = state;
     instance.generation++;
     instance.stateTransitionReason = reason;
+    // Without Latest, console output is what EC2 posted shortly after the last transition (start,
+    // stop, reboot, terminate); on Xen types that is all there is (GetConsoleOutput,
+    // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_GetConsoleOutput.html). The post
+    // is modelled at the transition itself, before a boot has run the user data.
+    if (state === 'running' || state === 'stopped' || state === 'terminated') instance.postedConsoleOutput = instance.consoleOutput.slice(-CONSOLE_KEPT_BYTES);
     if (state !== 'running') {
       instance.statusChecks = 'not-applicable';
       instance.agentOnline = false;
@@ -191,7 +216,7 @@ export class Ec2 {
       RootDeviceName: '/dev/xvda',
       // Instance store volumes never appear here; only EBS mappings do.
       BlockDeviceMappings: i.rootDeviceType === 'ebs'
-        ? [{ DeviceName: '/dev/xvda', Ebs: { VolumeId: `vol-${i.instanceId.slice(2)}`, Status: 'attached', DeleteOnTermination: true } }]
+        ? i.volumes.map((v) => ({ DeviceName: v.device, Ebs: { VolumeId: v.volumeId, Status: 'attached', DeleteOnTermination: true } }))
         : [],
       ...(i.spot ? { InstanceLifecycle: 'spot', SpotInstanceRequestId: i.spotRequestId } : {}),
       HibernationOptions: { Configured: i.hibernationConfigured },
@@ -349,7 +374,12 @@ export class Ec2 {
         const gen = i.generation;
         this.ctx.clock.schedule(draw(this.ctx.rng, this.ctx.latencies.start), () => {
           if (i.generation !== gen) return;
-          if (i.startFails) {
+          // EC2 attaches an encrypted volume with a grant it creates on the volume's KMS key for
+          // the caller; when the caller may not (kms:CreateGrant) or the key is not enabled, the
+          // instance goes pending -> stopped with Client.InternalError.
+          // https://repost.aws/knowledge-center/kms-iam-ec2-permission
+          const keyRefused = i.volumes.some((v) => v.kmsKeyId !== undefined && !this.ctx.kms.usableByRoleViaService(v.kmsKeyId));
+          if (i.startFails || keyRefused) {
             // The KMS case: the root volume cannot be attached, the instance falls back to stopped.
             // https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/troubleshooting-launch.html#troubleshooting-launch-internal
             i.stateReason = { Code: 'Client.InternalError', Message: 'Client.InternalError: Client error on launch' };
@@ -460,7 +490,14 @@ export class Ec2 {
     const r: ParamReader = this.reader('GetConsoleOutput', p);
     r.only(['InstanceId', 'Latest', 'DryRun']);
     const [i] = this.find(r, [r.string('InstanceId')]);
-    return { InstanceId: i.instanceId, Timestamp: this.ctx.clock.date().toISOString(), Output: Buffer.from(i.consoleOutput, 'utf8').toString('base64') };
+    const xen = INSTANCE_TYPES[i.instanceType]?.hypervisor === 'xen';
+    // Latest (the live serial console buffer) is supported only on Nitro instance types; other
+    // types have only the output posted around state transitions (API reference). The error code
+    // for Latest on Xen is not documented; UnsupportedOperation is EC2's code for a request the
+    // instance type does not support.
+    if (r.boolean('Latest') && xen) r.fail('UnsupportedOperation', 'Retrieving the latest console output is not supported for this instance type.');
+    const text = (xen ? i.postedConsoleOutput : i.consoleOutput).slice(-CONSOLE_KEPT_BYTES);
+    return { InstanceId: i.instanceId, Timestamp: this.ctx.clock.date().toISOString(), Output: Buffer.from(text, 'utf8').toString('base64') };
   }
 
   /** Spot requests of the simulated instances; only persistent requests can stop on interruption. */
@@ -483,6 +520,31 @@ export class Ec2 {
     };
   }
 
+  /** Volumes by id or by the attachment.instance-id filter (DescribeVolumes API reference). */
+  private describeVolumes(p: ApiParams): unknown {
+    const r: ParamReader = this.reader('DescribeVolumes', p);
+    r.only(['VolumeIds', 'Filters', 'MaxResults', 'NextToken', 'DryRun']);
+    const ids = r.optionalStringList('VolumeIds');
+    const byInstance = filterValues(r.list('Filters'), 'attachment.instance-id');
+    const all = [...this.instances.values()].filter((i) => i.rootDeviceType === 'ebs' && i.state !== 'terminated')
+      .flatMap((i) => i.volumes.map((v) => ({ i, v })));
+    const missing = (ids ?? []).filter((id) => !all.some((x) => x.v.volumeId === id));
+    if (missing.length > 0) r.fail('InvalidVolume.NotFound', `The volume '${missing[0]}' does not exist.`);
+    const found = all.filter((x) => (!ids || ids.includes(x.v.volumeId)) && (!byInstance || byInstance.includes(x.i.instanceId)));
+    return {
+      Volumes: found.map(({ i, v }) => ({
+        VolumeId: v.volumeId,
+        Encrypted: v.kmsKeyId !== undefined,
+        ...(v.kmsKeyId !== undefined ? { KmsKeyId: this.ctx.kms.find(v.kmsKeyId)?.arn ?? v.kmsKeyId } : {}),
+        State: 'in-use',
+        Size: 8,
+        VolumeType: 'gp3',
+        AvailabilityZone: 'us-east-1a',
+        Attachments: [{ VolumeId: v.volumeId, InstanceId: i.instanceId, Device: v.device, State: 'attached', DeleteOnTermination: true }],
+      })),
+    };
+  }
+
   private describeInstanceTypes(p: ApiParams): unknown {
     const r: ParamReader = this.reader('DescribeInstanceTypes', p);
     r.only(['InstanceTypes', 'Filters', 'MaxResults', 'NextToken', 'DryRun']);
@@ -498,6 +560,7 @@ export class Ec2 {
           ...(t.storeGb !== undefined ? { InstanceStorageInfo: { TotalSizeInGB: t.storeGb, Disks: [{ SizeInGB: t.storeGb, Count: 1, Type: 'ssd' }] } } : {}),
           SupportedRootDeviceTypes: t.storeGb !== undefined ? ['ebs', 'instance-store'] : ['ebs'],
           HibernationSupported: t.hibernation,
+          Hypervisor: t.hypervisor,
         };
       }),
     };

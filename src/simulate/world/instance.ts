@@ -64,6 +64,18 @@ export interface InstanceSpec {
   readonly ssh?: SshState;
   /** Name of the key pair the instance was launched with (Instance.KeyName). @default none */
   readonly keyName?: string;
+  /**
+   * EBS volumes, root first, each optionally encrypted with a KMS key id of the world's KMS.
+   * @default one unencrypted root volume
+   */
+  readonly volumes?: readonly { readonly kmsKeyId?: string }[];
+}
+
+/** An EBS volume attached to a simulated instance. */
+export interface AttachedVolume {
+  readonly volumeId: string;
+  readonly device: string;
+  readonly kmsKeyId?: string;
 }
 
 /** Live state of one simulated instance. */
@@ -97,6 +109,12 @@ export interface Instance {
   /** Request ids whose user-data fix already ran (the script's once-per-request marker file). */
   readonly userDataRequestsDone: Set<string>;
   consoleOutput: string;
+  /**
+   * What GetConsoleOutput without Latest returns on a Xen instance type: the output EC2 posted
+   * at the last state transition.
+   */
+  postedConsoleOutput: string;
+  readonly volumes: readonly AttachedVolume[];
   /** Bumped on every start/stop so stale scheduled events are ignored. */
   generation: number;
   launchTime: Date;

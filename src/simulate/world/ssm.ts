@@ -1,5 +1,6 @@
 import { VirtualClock } from '../clock';
 import { AWS_RUN_SHELL_SCRIPT, CommandDocumentSpec, resolveCommand } from '../command-document';
+import { SimulatorLimitationError } from '../errors';
 import { draw, Latencies } from '../latency';
 import { Rng } from '../rng';
 import { Ec2 } from './ec2';
@@ -46,6 +47,8 @@ export class Ssm {
     private readonly rng: Rng,
     private readonly latencies: Latencies,
     private readonly ec2: Ec2,
+    /** Step executions GetAutomationExecution returns before it truncates; undefined: all. */
+    private readonly stepExecutionsLimit?: number,
   ) {
     this.parameterStore = new ParameterStore(clock);
     this.operations = {
@@ -54,6 +57,7 @@ export class Ssm {
       SendCommand: (p) => this.sendCommand(p),
       GetCommandInvocation: (p) => this.getCommandInvocation(p),
       GetAutomationExecution: (p) => this.getAutomationExecution(p),
+      DescribeAutomationStepExecutions: (p) => this.describeAutomationStepExecutions(p),
     };
   }
 
@@ -73,7 +77,37 @@ export class Ssm {
     const id = r.string('AutomationExecutionId');
     const view = this.executions.get(id);
     if (!view) return r.fail('AutomationExecutionNotFoundException', `Automation execution ${id} does not exist`);
-    return { AutomationExecution: view() };
+    const record = view();
+    const steps = record.StepExecutions as unknown[] | undefined;
+    // A long record comes back cut, with StepExecutionsTruncated set: "If true, use the
+    // DescribeAutomationStepExecutions API operation to get the full list of step executions."
+    // https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_AutomationExecution.html
+    if (this.stepExecutionsLimit !== undefined && steps && steps.length > this.stepExecutionsLimit) {
+      return { AutomationExecution: { ...record, StepExecutions: steps.slice(0, this.stepExecutionsLimit), StepExecutionsTruncated: true } };
+    }
+    return { AutomationExecution: { ...record, StepExecutionsTruncated: false } };
+  }
+
+  /**
+   * Pages of an execution's step executions: MaxResults 1-50, NextToken absent on the last page
+   * (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_DescribeAutomationStepExecutions.html).
+   */
+  private describeAutomationStepExecutions(p: ApiParams): unknown {
+    const r: ParamReader = this.reader('DescribeAutomationStepExecutions', p);
+    r.only(['AutomationExecutionId', 'Filters', 'NextToken', 'MaxResults', 'ReverseOrder']);
+    const id = r.string('AutomationExecutionId');
+    const view = this.executions.get(id);
+    if (!view) return r.fail('AutomationExecutionNotFoundException', `Automation execution ${id} does not exist`);
+    if (r.list('Filters').length > 0) throw new SimulatorLimitationError('DescribeAutomationStepExecutions Filters are not simulated');
+    const max = p.MaxResults === undefined ? 50 : Number(p.MaxResults);
+    if (!Number.isInteger(max) || max < 1 || max > 50) r.fail('ValidationException', 'MaxResults must be between 1 and 50');
+    const token = r.optionalString('NextToken');
+    const start = token === undefined ? 0 : Number(token);
+    if (!Number.isInteger(start) || start < 0) r.fail('InvalidNextToken', 'The specified token is not valid.');
+    let steps = [...((view().StepExecutions as unknown[] | undefined) ?? [])];
+    if (r.boolean('ReverseOrder')) steps = steps.reverse();
+    const page = steps.slice(start, start + max);
+    return { StepExecutions: page, ...(start + max < steps.length ? { NextToken: String(start + max) } : {}) };
   }
 
   private reader(op: string, p: ApiParams): ParamReader {

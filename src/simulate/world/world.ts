@@ -4,6 +4,8 @@ import { DEFAULT_LATENCIES, draw, Latencies } from '../latency';
 import { Rng } from '../rng';
 import { AutoScaling } from './autoscaling';
 import { Ec2 } from './ec2';
+import { Kms } from './kms';
+import { S3 } from './s3';
 import { ApiParams, Operation } from './params';
 import { Ssm } from './ssm';
 
@@ -17,6 +19,11 @@ export interface WorldOptions {
   readonly accountId?: string;
   /** @default 'us-east-1' */
   readonly region?: string;
+  /**
+   * Step executions GetAutomationExecution returns before it sets StepExecutionsTruncated (the
+   * API reference names the flag but no figure). @default no truncation
+   */
+  readonly stepExecutionsLimit?: number;
 }
 
 /**
@@ -41,6 +48,8 @@ export class World {
   readonly ec2: Ec2;
   readonly autoscaling: AutoScaling;
   readonly ssm: Ssm;
+  readonly kms: Kms;
+  readonly s3: S3;
   /** Count of API calls per `service:Operation`. */
   readonly calls = new Map<string, number>();
   /** Every instance state change, in order (for downtime and stop/start figures). */
@@ -53,7 +62,10 @@ export class World {
     this.latencies = { ...DEFAULT_LATENCIES, ...options.latencies };
     this.accountId = options.accountId ?? '111122223333';
     this.region = options.region ?? 'us-east-1';
+    this.kms = new Kms(this.accountId, this.region);
+    this.s3 = new S3(this.accountId, this.kms);
     this.ec2 = new Ec2({
+      kms: this.kms,
       clock: this.clock,
       rng: this.rng,
       latencies: this.latencies,
@@ -64,8 +76,10 @@ export class World {
       },
     });
     this.autoscaling = new AutoScaling(this.clock, this.rng, this.latencies, this.ec2);
-    this.ssm = new Ssm(this.clock, this.rng, this.latencies, this.ec2);
-    this.services = { ec2: this.ec2.operations, autoscaling: this.autoscaling.operations, ssm: this.ssm.operations };
+    this.ssm = new Ssm(this.clock, this.rng, this.latencies, this.ec2, options.stepExecutionsLimit);
+    this.services = {
+      ec2: this.ec2.operations, autoscaling: this.autoscaling.operations, ssm: this.ssm.operations, kms: this.kms.operations, s3: this.s3.operations,
+    };
   }
 
   /** Total API calls made so far. */

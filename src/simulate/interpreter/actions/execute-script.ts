@@ -24,6 +24,11 @@ export async function executeScript(ctx: StepContext): Promise<ActionResult> {
     call: (service, operation, params) => world.call(service, operation, params),
     now: () => world.clock.epochMs + world.clock.now,
     sleep: (ms) => world.clock.advanceBy(ms),
+    // A script gets credentials only from the assume role: without one it runs with no
+    // permissions and its AWS calls fail ("Using scripts in runbooks", Systems Manager user guide,
+    // https://docs.aws.amazon.com/systems-manager/latest/userguide/automation-document-script-considerations.html).
+    // aws:executeAwsApi and the other actions use the starting user's permissions instead.
+    credentials: ctx.assumeRole !== '',
   });
   if (!result.ok) throw new StepFailure(`${result.errorType}: ${result.errorMessage}`);
   const payload = result.value;

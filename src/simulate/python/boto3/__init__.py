@@ -6,9 +6,11 @@ python3-botocore), validate parameters with botocore's validator as real boto3 d
 forward the call to the simulated world. Errors are botocore's real ClientError.
 """
 import base64
+import io
 
 import botocore.session
-from botocore.exceptions import ClientError
+from botocore.exceptions import ClientError, NoCredentialsError
+from botocore.response import StreamingBody
 from botocore.utils import parse_timestamp
 from botocore.validate import ParamValidator
 
@@ -45,7 +47,11 @@ def _typed(value, shape):
     if kind == "timestamp" and isinstance(value, (str, int, float)):
         return parse_timestamp(value)
     if kind == "blob" and isinstance(value, str):
-        return base64.b64decode(value)
+        data = base64.b64decode(value)
+        if shape.serialization.get("streaming"):
+            # Streaming payloads (S3 GetObject Body) reach handlers as botocore's StreamingBody.
+            return StreamingBody(io.BytesIO(data), len(data))
+        return data
     if kind == "structure" and isinstance(value, dict):
         return {k: _typed(v, shape.members.get(k)) for k, v in value.items()}
     if kind == "list" and isinstance(value, list):
@@ -71,6 +77,12 @@ class _Client:
             if report.has_errors():
                 from botocore.exceptions import ParamValidationError
                 raise ParamValidationError(report=report.generate_report())
+            if not worker.CREDENTIALS[0]:
+                # Without an assume role Automation runs the script with no permissions at all
+                # ("Using scripts in runbooks", Systems Manager user guide,
+                # https://docs.aws.amazon.com/systems-manager/latest/userguide/automation-document-script-considerations.html):
+                # boto3 finds no credentials and botocore raises before sending the request.
+                raise NoCredentialsError()
             answer = worker.proxy_call(self._service, operation, params)
             if not answer.get("ok"):
                 raise ClientError({"Error": {"Code": answer.get("code"), "Message": answer.get("message")},
