@@ -12,9 +12,11 @@ export { DEFAULT_LATENCIES } from './latency';
 export type { Latencies, Latency } from './latency';
 export { executedSteps, runCase, runMatrix } from './matrix';
 export type { CaseMetrics, CaseResult, MatrixOptions } from './matrix';
-export { profileFor, RUNBOOK_PROFILES } from './runbook-profiles';
+export { expectedOutcome, profileFor, RUNBOOK_PROFILES } from './runbook-profiles';
 export type { RunbookProfile } from './runbook-profiles';
-export { buildWorld, findScenario, LOCK_PARAMETER_PREFIX, LOCK_RECOVERY_PREFIX, LOCK_TAG_KEY, SCENARIOS, scenarioParameters } from './scenarios';
+export {
+  buildWorld, findScenario, LOCK_PARAMETER_PREFIX, LOCK_RECOVERY_PREFIX, LOCK_TAG_KEY, SCENARIO_BUCKET, SCENARIO_ROLE_ARN, SCENARIOS, scenarioParameters,
+} from './scenarios';
 export type { Scenario } from './scenarios';
 export { Simulator } from './simulator';
 export type { RunOptions, SimulatorOptions } from './simulator';
