@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { OFFLINE_RUNBOOK } from '../../src/runbooks/offline';
 import { LOCK_PARAMETER_PREFIX } from '../../src/runbooks/lock';
@@ -20,6 +20,15 @@ function payload(name: string, extra: Record<string, unknown>): { script: string
   return { script: inputs.Script, events };
 }
 
+/** BackupUserData's outputs when the user data is kept in the execution record (no bucket, AllowUserDataInExecutionRecord=true). */
+function inRecord(original: Buffer): Record<string, string> {
+  return {
+    'BackupUserData.UserDataBase64': original.toString('base64'),
+    'BackupUserData.Sha256': createHash('sha256').update(original).digest('hex'),
+    'BackupUserData.BackupLocation': '',
+  };
+}
+
 const cases: [string, Buffer][] = [
   ['binary gzip', gzipSync(Buffer.from('#!/bin/sh\necho hello from the original user data\n'.repeat(40)))],
   ['empty', Buffer.alloc(0)],
@@ -30,13 +39,14 @@ const cases: [string, Buffer][] = [
 describe('user data survives backup and restore byte for byte (rendered handlers, real botocore serializer)', () => {
   test.each(cases)('%s', (_label, original) => {
     // WHEN the backup step reads the original while the instance runs
-    const backup = payload('BackupUserData', { BackupS3BucketName: '' });
+    const backup = payload('BackupUserData', { BackupS3BucketName: '', AllowUserDataInExecutionRecord: true });
     const saved = runHandler(backup.script, backup.events, { state: 'running', userData: original, tags: {} });
     expect(saved.error).toBeUndefined();
     const b64 = saved.result?.UserDataBase64 as string;
 
     // AND later, with the repair user data in place and the instance stopped, the restore step runs
-    const restore = payload('RestoreUserData', { 'BackupUserData.UserDataBase64': b64 });
+    expect(saved.result?.Sha256).toBe(createHash('sha256').update(original).digest('hex'));
+    const restore = payload('RestoreUserData', { ...inRecord(original), 'BackupUserData.UserDataBase64': b64 });
     const out = runHandler(restore.script, restore.events, { state: 'stopped', userData: REPAIR_USER_DATA, tags: {}, parameters: { ...LOCKED } });
 
     // THEN what went over the wire decodes to the original bytes, and the instance holds them
@@ -64,7 +74,7 @@ def handler(events, context):
 
   test('restore stops an instance still running with the repair user data', () => {
     const original = Buffer.from('original\n');
-    const restore = payload('RestoreUserData', { 'BackupUserData.UserDataBase64': original.toString('base64') });
+    const restore = payload('RestoreUserData', inRecord(original));
     const running = runHandler(restore.script, restore.events, { state: 'running', userData: REPAIR_USER_DATA, tags: {}, parameters: { ...LOCKED } });
     expect(running.world.state).toBe('stopped');
     expect(Buffer.from(running.world.userData, 'base64').equals(original)).toBe(true);
@@ -73,7 +83,7 @@ def handler(events, context):
   test('the cancel cleanup restores a stopped instance and a running one (forced stop), with the same serialized value', () => {
     const original = Buffer.from('original\n');
     const cancel = payload('CancelCleanup', {
-      'BackupUserData.UserDataBase64': original.toString('base64'),
+      ...inRecord(original),
       'Preflight.WasRunning': true,
       'Preflight.InAutoScalingGroup': false,
       'Preflight.AutoScalingGroupName': '',

@@ -24,7 +24,7 @@ describe('executeScript handlers', () => {
     expect(out.calls).toEqual(expect.arrayContaining([
       'ec2.DescribeInstanceAttribute', 'ec2.ModifyInstanceAttribute', 'ec2.GetConsoleOutput', 'ec2.DescribeInstanceTypes',
       'autoscaling.DescribeAutoScalingInstances', 'autoscaling.ExitStandby', 'ssm.GetAutomationExecution', 'ssm.DescribeInstanceInformation',
-      'ssm.GetCommandInvocation', 's3.PutObject',
+      'ssm.GetCommandInvocation', 's3.PutObject', 's3.GetObject', 'ec2.DescribeVolumes', 'kms.DescribeKey', 'ssm.DescribeAutomationStepExecutions',
     ]));
   });
 });

@@ -8,12 +8,14 @@ const { doc } = rendered(REPAIR_RUNBOOK);
 const PARENT = '11111111-2222-4333-8444-555555555555';
 const CHILD = '99999999-8888-4777-8666-555555555555';
 const INSTANCE = 'i-0123456789abcdef0';
+const ROLE = 'arn:aws:iam::111122223333:role/EC2SSHRescueAutomation';
 const params = (d: Obj): Record<string, Obj> => d.parameters as Record<string, Obj>;
 
 /** The parent's values for `{{ }}` references: its parameter defaults plus what ResolveTarget returns. */
 function parentValues(): Record<string, unknown> {
   const values: Record<string, unknown> = { 'automation:EXECUTION_ID': PARENT, 'ResolveTarget.InstanceId': INSTANCE, 'ResolveTarget.ScriptMode': 'diagnose' };
-  for (const [name, p] of Object.entries(params(doc))) values[name] = p.default ?? INSTANCE;
+  // The required parameters: the instance and the role.
+  for (const [name, p] of Object.entries(params(doc))) values[name] = p.default ?? (name === 'AutomationAssumeRole' ? ROLE : INSTANCE);
   return values;
 }
 
@@ -30,10 +32,10 @@ describe.each([['RunOnline', ONLINE_RUNBOOK], ['RunOffline', OFFLINE_RUNBOOK]])(
     for (const [name, value] of Object.entries(inputs().RuntimeParameters)) expect([name, Array.isArray(value) && value.length === 1]).toEqual([name, true]);
   });
 
-  test('passes only parameters the child declares, each accepted by the child with the parent\'s defaults (empty assume role included)', () => {
+  test('passes only parameters the child declares, each accepted by the child with the parent\'s defaults and the same role', () => {
     const childParams = params(rendered(child).doc);
     const filled = substitute(inputs().RuntimeParameters, parentValues()) as Record<string, unknown[]>;
-    expect(filled.AutomationAssumeRole).toEqual(['']);
+    expect(filled.AutomationAssumeRole).toEqual([ROLE]);
     for (const [name, [value]] of Object.entries(filled)) {
       const spec = childParams[name];
       expect([name, spec !== undefined]).toEqual([name, true]);

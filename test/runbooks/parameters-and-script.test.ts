@@ -20,7 +20,8 @@ describe('parameters', () => {
         if (p.default !== undefined && p.allowedPattern !== undefined) expect(new RegExp(String(p.allowedPattern)).test(String(p.default))).toBe(true);
         if (p.default !== undefined && p.allowedValues !== undefined) expect(p.allowedValues).toContain(p.default);
       }
-      if (name !== 'InstanceId') expect(p.default).toBeDefined();
+      // The instance and the role (a script that calls AWS needs one) are the required parameters.
+      if (name !== 'InstanceId' && name !== 'AutomationAssumeRole') expect(p.default).toBeDefined();
     }
   });
 

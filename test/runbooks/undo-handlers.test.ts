@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { LOCK_PARAMETER_PREFIX } from '../../src/runbooks/lock';
 import { OFFLINE_RUNBOOK } from '../../src/runbooks/offline';
 import { HandlerWorld, Obj, rendered, runHandler, step, substitute } from './rendered';
@@ -12,7 +13,10 @@ const REPAIR_USER_DATA = Buffer.from('Content-Type: multipart/mixed; boundary="/
 const VALUES = {
   InstanceId: INSTANCE,
   'automation:EXECUTION_ID': EXECUTION,
+  // The user data kept in the execution record (no bucket, AllowUserDataInExecutionRecord=true).
   'BackupUserData.UserDataBase64': ORIGINAL.toString('base64'),
+  'BackupUserData.Sha256': createHash('sha256').update(ORIGINAL).digest('hex'),
+  'BackupUserData.BackupLocation': '',
   'Preflight.WasRunning': true,
   'Preflight.InAutoScalingGroup': true,
   'Preflight.AutoScalingGroupName': 'web-asg',

@@ -20,7 +20,8 @@ def handler(events, context):
     raw = base64.b64decode(saved)
     out = {'Sha256': hashlib.sha256(raw).hexdigest(), 'BackupLocation': '', 'UserDataBase64': ''}
     if bucket:
-        s3, key = boto3.client('s3'), 'ec2-ssh-rescue/%s/%s/user-data.bin' % (iid, events['ExecutionId'])
+        s3 = boto3.client('s3')
+        key = 'ec2-ssh-rescue/%s/%s/user-data.bin' % (iid, events['ExecutionId'])
         s3.put_object(Bucket=bucket, Key=key, Body=raw, ExpectedBucketOwner=events['AccountId'])
         if s3.get_object(Bucket=bucket, Key=key, ExpectedBucketOwner=events['AccountId'])['Body'].read() != raw:
             raise Exception('The copy in s3://%s/%s does not read back as written; nothing was changed.' % (bucket, key))

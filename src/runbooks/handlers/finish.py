@@ -14,14 +14,17 @@ GOOD = ('ok', 'fixed', 'needs-fix')
 # (MaxResults at most 50, NextToken until absent).
 # https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_AutomationExecution.html
 # https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_DescribeAutomationStepExecutions.html
-def step_executions(ssm, execution_id):
+def step_executions(execution_id):
+    ssm = boto3.client('ssm')
     ex = ssm.get_automation_execution(AutomationExecutionId=execution_id)['AutomationExecution']
     if not ex.get('StepExecutionsTruncated'):
         return ex.get('StepExecutions', [])
     steps, token = [], None
     while True:
-        page = ssm.describe_automation_step_executions(
-            AutomationExecutionId=execution_id, MaxResults=50, **({'NextToken': token} if token else {}))
+        if token:
+            page = ssm.describe_automation_step_executions(AutomationExecutionId=execution_id, MaxResults=50, NextToken=token)
+        else:
+            page = ssm.describe_automation_step_executions(AutomationExecutionId=execution_id, MaxResults=50)
         steps.extend(page.get('StepExecutions', []))
         token = page.get('NextToken')
         if not token:
@@ -29,7 +32,7 @@ def step_executions(ssm, execution_id):
 
 
 def handler(events, context):
-    steps = step_executions(boto3.client('ssm'), events['ExecutionId'])
+    steps = step_executions(events['ExecutionId'])
     tolerated = set(events.get('ToleratedFailures', []))
     failed = [s for s in steps if s.get('StepStatus') in ('Failed', 'TimedOut', 'Cancelled') and s.get('StepName') not in tolerated]
 
