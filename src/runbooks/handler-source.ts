@@ -6,9 +6,9 @@ const cache = new Map<string, string>();
 /**
  * The Python source of an aws:executeScript handler kept in `handlers/<name>.py`, as embedded in a
  * document, after the sources of the shared `libraries` it uses (also in `handlers/`), so steps
- * that do the same thing run the same code. Whole-line comments are dropped: they hold the AWS references for readers of the
- * source, and a document may hold at most 64 KB. Tests run the handlers as rendered, so what is
- * tested is what ships.
+ * that do the same thing run the same code. Whole-line comments (the AWS references, for readers of
+ * the source) and blank lines are dropped and indentation is one space per level, because a
+ * document may hold at most 64 KB. Tests run the handlers as rendered, so what is tested is what ships.
  */
 export function handlerSource(name: string, ...libraries: string[]): string {
   return [...libraries, name].map(fileSource).join('\n');

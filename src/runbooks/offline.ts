@@ -46,12 +46,7 @@ const PURPOSE = [
   'does not finish in that time is named with the commands to finish it, and the lock is then kept.',
 ].join(' ');
 
-const SUMMARY = [
-  'Repairs SSH access on an instance whose SSM Agent is not reachable, by the AWS knowledge-center user-data swap',
-  '(stop, repair user data, start, verify from the console, stop, restore the original user data, start), with every change',
-  'undone on failure and cancel. It refuses, before changing anything, instances the stop would break or could not start',
-  `again. What it checks, changes and undoes: runbooks/${OFFLINE_RUNBOOK}.md of ec2-ssh-rescue.`,
-].join(' ');
+const SUMMARY = `Repairs SSH access by the knowledge-center user-data swap when the SSM Agent is unreachable, undoing every change on failure and cancel. Details: runbooks/${OFFLINE_RUNBOOK}.md.`;
 
 /** The offline repair runbook (user-data swap). */
 export function offlineRunbook(): Runbook {

@@ -53,7 +53,7 @@ export function instanceIdParameter(): Parameter<'String'> {
  */
 export function assumeRoleParameter(): Parameter<'String'> {
   return Parameter.string('AutomationAssumeRole', {
-    description: '(Required) ARN of the IAM role Automation assumes to run this runbook, e.g. the AutomationAssumeRole output of the EC2SSHRescue runbooks stack. Required because the runbook\'s scripts call AWS APIs, which Automation allows only with an assume role.',
+    description: '(Required) ARN of the IAM role Automation assumes (the runbooks stack\'s AutomationAssumeRole output); scripts that call AWS get credentials only from it.',
     allowedPattern: ROLE_ARN_PATTERN,
   });
 }
@@ -103,7 +103,7 @@ export function acknowledgeInstanceStoreParameter(): Parameter<'Boolean'> {
 /** Where the offline repair keeps the original user data. */
 export function backupBucketParameter(): Parameter<'String'> {
   return Parameter.string('BackupS3BucketName', {
-    description: '(Optional) S3 bucket in this account (e.g. the backup bucket the EC2SSHRescue stack creates) that keeps the original user data, which often holds secrets, while the repair runs; steps pass only its location and SHA-256. Empty: see AllowUserDataInExecutionRecord.',
+    description: '(Optional) S3 bucket of this account (the stack\'s backup bucket) that keeps the original user data, often secret; steps see only its location and SHA-256.',
     allowedPattern: BUCKET_NAME_PATTERN,
     default: '',
   });
@@ -158,7 +158,7 @@ export function accountRepairParameters(): AccountRepairParameters {
 /** The explicit consent to keep the original user data in the execution record when no bucket is given. */
 export function allowUserDataInRecordParameter(): Parameter<'Boolean'> {
   return Parameter.boolean('AllowUserDataInExecutionRecord', {
-    description: '(Optional) Only without BackupS3BucketName. true: keep the original user data (base64) in the execution\'s step outputs and inputs, where anyone allowed ssm:GetAutomationExecution or ssm:DescribeAutomationStepExecutions can read it, including any secret it holds. false: refuse, before changing anything, an instance with user data when no bucket is given.',
+    description: '(Optional) Without BackupS3BucketName: true keeps the original user data (base64) in step outputs and inputs, readable with ssm:GetAutomationExecution; false refuses an instance with user data.',
     default: false,
   });
 }

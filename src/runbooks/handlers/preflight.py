@@ -60,9 +60,8 @@ def handler(events, context):
         try:
             meta = kms.describe_key(KeyId=key)['KeyMetadata']
         except ClientError as e:
-            refuse.append('volume %s is encrypted with KMS key %s, which this role may not use (%s); EC2 could not start the instance '
-                          'again. Let the role use the key (key policy: kms:CreateGrant with kms:GrantIsForAWSResource, and kms:DescribeKey) first'
-                          % (vol['VolumeId'], key, e.response['Error']['Code']))
+            refuse.append('volume %s is encrypted with KMS key %s, which this role may not use (%s), so EC2 could not start it again; '
+                          'allow the role kms:CreateGrant and kms:DescribeKey in the key policy' % (vol['VolumeId'], key, e.response['Error']['Code']))
             continue
         if meta.get('KeyState') != 'Enabled':
             refuse.append('volume %s is encrypted with KMS key %s, which is %s; EC2 could not start the instance again' % (vol['VolumeId'], key, meta.get('KeyState')))
@@ -79,9 +78,8 @@ def handler(events, context):
     elif raw and not events.get('BucketName') and str(events.get('AllowUserDataInExecutionRecord')).lower() != 'true':
         # User data often holds secrets; without a bucket the backup would be readable by anyone
         # allowed ssm:GetAutomationExecution or ssm:DescribeAutomationStepExecutions.
-        refuse.append('it has user data (%d bytes, possibly with secrets) and no BackupS3BucketName was given; give the backup bucket, or set '
-                      'AllowUserDataInExecutionRecord=true to keep it, base64, in this execution\'s record, readable by anyone allowed '
-                      'ssm:GetAutomationExecution' % len(raw))
+        refuse.append('it has user data (%d bytes, maybe secrets) and no BackupS3BucketName was given; give one, or set '
+                      'AllowUserDataInExecutionRecord=true to keep it in this execution\'s record, readable with ssm:GetAutomationExecution' % len(raw))
     group = ''
     asi = boto3.client('autoscaling').describe_auto_scaling_instances(InstanceIds=[iid])['AutoScalingInstances']
     if asi:

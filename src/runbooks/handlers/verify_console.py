@@ -34,12 +34,11 @@ def handler(events, context):
             verdict, user, actions, findings = found[-1]
             line = 'ec2-ssh-rescue: request=%s verdict=%s user=%s actions=%s%s' % (
                 events['RequestId'], verdict, user, actions, ' findings=' + findings if findings else '')
-            return {'Verdict': verdict, 'ConsoleMarker': line, 'Detail': 'read from the %s console output' % ('live' if live else 'posted')}
+            return {'Verdict': verdict, 'ConsoleMarker': line, 'Detail': ''}
         if not live:
             return {'Verdict': 'unverified', 'ConsoleMarker': '',
-                    'Detail': 'instance type %s runs on the %s hypervisor, where EC2 posts console output only around state transitions, '
-                              'so the repair\'s report could not be read while it ran; log in to check, or look for its report in the console '
-                              'output EC2 posts at a later transition: aws ec2 get-console-output --instance-id %s --output text | grep "request=%s"' % (itype, hypervisor, iid, events['RequestId'])}
+                    'Detail': 'instance type %s runs on the %s hypervisor, whose console output EC2 posts only around state changes; '
+                              'log in to check, or later: aws ec2 get-console-output --instance-id %s' % (itype, hypervisor, iid)}
         if time.time() + 15 > deadline:
             return {'Verdict': 'unverified', 'ConsoleMarker': '', 'Detail': 'no report line in the live console output within %s s' % events['WaitSeconds']}
         time.sleep(15)
