@@ -76,7 +76,8 @@ describe('2. customer managed KMS keys (kms-iam-ec2-permission)', () => {
     expect(r.violations).toEqual([]);
     expect(r.status).toBe('Failed');
     expect(r.failureMessage).toMatch(/Refusing to repair .* volume vol-\w+ is encrypted with KMS key arn:aws:kms:[^ ]+, which this role may not use \(AccessDeniedException\)/);
-    expect(r.execution?.StepExecutions.map((s) => s.StepName)).toEqual(['Preflight']);
+    // Only the lock was taken, and released.
+    expect(r.execution?.StepExecutions.map((s) => s.StepName)).toEqual(['TakeLock', 'Preflight', 'Unlock', 'Finish']);
     expect(r.metrics.stopStartCycles).toBe(0);
   });
 
@@ -93,7 +94,7 @@ describe('2. customer managed KMS keys (kms-iam-ec2-permission)', () => {
     const e = await current.run(world, OFFLINE_RUNBOOK, { ...scenarioParameters(current.documents.get(OFFLINE_RUNBOOK)!, instance), BackupS3BucketName: 'locked-bucket' });
     expect(e.AutomationExecutionStatus).toBe('Failed');
     expect(stepOf(e, 'BackupUserData')?.FailureMessage).toMatch(/AccessDenied.*kms:GenerateDataKey/);
-    expect(e.StepExecutions.map((s) => s.StepName)).toEqual(['Preflight', 'BackupUserData']);
+    expect(e.StepExecutions.map((s) => s.StepName)).toEqual(['TakeLock', 'Preflight', 'BackupUserData', 'Unlock', 'Finish']);
     expect(world.stateLog).toEqual([]);
   });
 });
