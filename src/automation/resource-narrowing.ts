@@ -16,6 +16,8 @@ export const AUTOMATION_EXECUTION_ARN = 'arn:${AWS::Partition}:ssm:${AWS::Region
 export const ACCOUNT_WIDE_RESOURCE: Readonly<Record<string, string>> = {
   'ec2:DescribeInstanceAttribute': INSTANCE_ARN,
   'ssm:GetAutomationExecution': AUTOMATION_EXECUTION_ARN,
+  // Same reference page: DescribeAutomationStepExecutions, automation-execution*.
+  'ssm:DescribeAutomationStepExecutions': AUTOMATION_EXECUTION_ARN,
 };
 
 /** The permission with `*` replaced by the account-wide pattern for actions listed in {@link ACCOUNT_WIDE_RESOURCE}. */
