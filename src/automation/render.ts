@@ -16,10 +16,11 @@ export function generatedHeader(source: string): string {
  */
 export function toYaml(content: object, header?: string): string {
   const doc = new YAML.Document(content);
-  // Sequence items sit at their parent key's indentation: two bytes less on every line of every
-  // step, and an SSM document may hold at most 64 KB.
+  // One space per nesting level, and sequence items at their parent key's indentation: an SSM
+  // document may hold at most 64 KB, and the offline runbook's scripts and user data are close to
+  // a thousand lines, each indented by its nesting depth.
   if (header !== undefined) doc.commentBefore = ` ${header}`;
-  return doc.toString({ lineWidth: 0, minContentWidth: 0, blockQuote: 'literal', indentSeq: false });
+  return doc.toString({ indent: 1, lineWidth: 0, minContentWidth: 0, blockQuote: 'literal', indentSeq: false });
 }
 
 /** Renders a document object to JSON (two-space indent, trailing newline). */

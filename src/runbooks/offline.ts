@@ -88,7 +88,7 @@ export function offlineRunbook(): Runbook {
   }));
   const keyPair = beforeChange(readKeyPairStep(instanceId));
   const backup = beforeChange(new ExecuteScript('BackupUserData', {
-    description: 'Keeps the original user data in the backup bucket (read back and hashed) before the first change; outputs its location and SHA-256.',
+    description: 'Keeps the original user data in the backup bucket before the first change; outputs its location and SHA-256.',
     handler: 'handler',
     script: handlerSource('backup_user_data'),
     inputPayload: {
@@ -212,7 +212,7 @@ export function offlineRunbook(): Runbook {
     timeoutSeconds: 900,
   }));
   const verify = guarded(new ExecuteScript('VerifyRepair', {
-    description: 'Reads the script\'s marker line from the console output: live on Nitro types, one read then unverified on Xen types.',
+    description: 'Reads the script\'s verdict from the console: live on Nitro types, one read on Xen types.',
     handler: 'handler',
     script: handlerSource('verify_console'),
     inputPayload: { InstanceId: instanceId, RequestId: Builtin.EXECUTION_ID, WaitSeconds: CONSOLE_WAIT_SECONDS },

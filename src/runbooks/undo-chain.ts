@@ -128,7 +128,7 @@ export function undoChain(p: UndoChainProps) {
     ],
   });
   const cancel = new ExecuteScript('CancelCleanup', {
-    description: 'On cancel, and as the second attempt when an undo step failed, within one time budget: force-stops an instance running with the repair user data, restores the original, starts it again if it was running, leaves Standby once it runs and unlocks; keeps the lock and fails naming what is left when something could not be put back.',
+    description: 'On cancel, and as second attempt when an undo step failed: within one time budget, puts back the user data, the start, service and the lock; keeps the lock and names what is left when something could not be put back.',
     handler: 'handler',
     script: handlerSource('cancel_cleanup', PUT_BACK, USER_DATA_BACKUP),
     inputPayload: {

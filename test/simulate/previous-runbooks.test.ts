@@ -75,7 +75,7 @@ describe('2. customer managed KMS keys (kms-iam-ec2-permission)', () => {
     const r = await runCase(current, OFFLINE_RUNBOOK, findScenario('cmk-volume-denied'), undefined, 1);
     expect(r.violations).toEqual([]);
     expect(r.status).toBe('Failed');
-    expect(r.failureMessage).toMatch(/Refusing to repair .* volume vol-\w+ is encrypted with KMS key arn:aws:kms:[^ ]+, which this role may not use \(AccessDeniedException\)/);
+    expect(r.failureMessage).toMatch(/Refusing to repair .* volume vol-\w+ is under KMS key arn:aws:kms:[^ ]+ \(AccessDeniedException\), so EC2 could not start it again/);
     // Only the lock was taken, and released.
     expect(r.execution?.StepExecutions.map((s) => s.StepName)).toEqual(['TakeLock', 'Preflight', 'Unlock', 'Finish']);
     expect(r.metrics.stopStartCycles).toBe(0);

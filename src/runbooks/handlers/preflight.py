@@ -54,27 +54,25 @@ def handler(events, context):
     # https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html
     kms = boto3.client('kms')
     for vol in ec2.describe_volumes(Filters=[{'Name': 'attachment.instance-id', 'Values': [iid]}])['Volumes']:
+        key = vol.get('KmsKeyId')
         if not vol.get('Encrypted'):
             continue
-        key = vol.get('KmsKeyId', '')
         try:
-            meta = kms.describe_key(KeyId=key)['KeyMetadata']
+            state = kms.describe_key(KeyId=key)['KeyMetadata'].get('KeyState')
         except ClientError as e:
-            refuse.append('volume %s is encrypted with KMS key %s, which this role may not use (%s), so EC2 could not start it again; '
-                          'allow the role kms:CreateGrant and kms:DescribeKey in the key policy' % (vol['VolumeId'], key, e.response['Error']['Code']))
-            continue
-        if meta.get('KeyState') != 'Enabled':
-            refuse.append('volume %s is encrypted with KMS key %s, which is %s; EC2 could not start the instance again' % (vol['VolumeId'], key, meta.get('KeyState')))
+            state = e.response['Error']['Code']
+        if state != 'Enabled':
+            refuse.append('volume %s is under KMS key %s (%s), so EC2 could not start it again; the key policy must allow the role '
+                          'kms:CreateGrant and kms:DescribeKey' % (vol['VolumeId'], key, state))
     # Repair user data left in place by an interrupted earlier execution would be backed up as
     # the "original" and restored forever; the original is in that execution's backup.
     raw = base64.b64decode(ec2.describe_instance_attribute(InstanceId=iid, Attribute='userData').get('UserData', {}).get('Value', ''))
-    if b'# ec2-ssh-rescue-args:' in raw:
-        found = re.search(rb'# ec2-ssh-rescue-args:[^\n]*request=([A-Za-z0-9-]+)', raw)
-        earlier = found.group(1).decode() if found else 'unknown'
-        kept = 's3://%s/ec2-ssh-rescue/%s/%s/user-data.bin' % (events['BucketName'], iid, earlier) if events.get('BucketName') else 'its BackupUserData.UserDataBase64 output'
-        refuse.append('its user data is the ec2-ssh-rescue repair user data of execution %s, interrupted before it restored the original; '
-                      'write back the original from that execution\'s backup (%s) while the instance is stopped: aws ec2 '
-                      'modify-instance-attribute --instance-id %s --user-data Value=<base64 of it>; then run again' % (earlier, kept, iid))
+    found = re.search(rb'# ec2-ssh-rescue-args:[^\n]*request=([A-Za-z0-9-]+)', raw)
+    if found:
+        earlier, bucket = found.group(1).decode(), events.get('BucketName')
+        refuse.append('its user data is the ec2-ssh-rescue repair user data of execution %s, which did not finish; write back the original '
+                      'from its backup (%s) while the instance is stopped, then run again' % (
+                          earlier, 's3://%s/ec2-ssh-rescue/%s/%s/user-data.bin' % (bucket, iid, earlier) if bucket else 'its BackupUserData.UserDataBase64 output'))
     elif raw and not events.get('BucketName') and str(events.get('AllowUserDataInExecutionRecord')).lower() != 'true':
         # User data often holds secrets; without a bucket the backup would be readable by anyone
         # allowed ssm:GetAutomationExecution or ssm:DescribeAutomationStepExecutions.
