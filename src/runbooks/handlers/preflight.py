@@ -58,12 +58,12 @@ def handler(events, context):
         if not vol.get('Encrypted'):
             continue
         try:
-            state = kms.describe_key(KeyId=key)['KeyMetadata'].get('KeyState')
+            key_state = kms.describe_key(KeyId=key)['KeyMetadata'].get('KeyState')
         except ClientError as e:
-            state = e.response['Error']['Code']
-        if state != 'Enabled':
+            key_state = e.response['Error']['Code']
+        if key_state != 'Enabled':
             refuse.append('volume %s is under KMS key %s (%s), so EC2 could not start it again; the key policy must allow the role '
-                          'kms:CreateGrant and kms:DescribeKey' % (vol['VolumeId'], key, state))
+                          'kms:CreateGrant and kms:DescribeKey' % (vol['VolumeId'], key, key_state))
     # Repair user data left in place by an interrupted earlier execution would be backed up as
     # the "original" and restored forever; the original is in that execution's backup.
     raw = base64.b64decode(ec2.describe_instance_attribute(InstanceId=iid, Attribute='userData').get('UserData', {}).get('Value', ''))
