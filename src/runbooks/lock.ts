@@ -34,7 +34,7 @@ export function lockParameter(instanceId: Input): Input {
 /** Takes the lock, recovering a stale one; refuses, having changed nothing, when another execution holds it. */
 export function takeLock(name: string, instanceId: Input): ExecuteScript {
   return new ExecuteScript(name, {
-    description: `Creates the lock parameter ${LOCK_PARAMETER_PREFIX}<instance id> (fails if it exists), so no second repair works on the instance at the same time; recovers a lock whose holder execution has ended.`,
+    description: `Creates the lock parameter ${LOCK_PARAMETER_PREFIX}<instance id>, failing if another execution holds it; recovers an ended holder's lock.`,
     handler: 'handler',
     script: handlerSource('take_lock'),
     inputPayload: {
@@ -57,7 +57,7 @@ export function takeLock(name: string, instanceId: Input): ExecuteScript {
 /** Removes the lock parameter if this execution holds it (and did not keep it on purpose). */
 export function releaseLock(name: string, instanceId: Input): ExecuteScript {
   return new ExecuteScript(name, {
-    description: 'Removes the lock parameter if this execution holds it and nothing it changed is still in effect.',
+    description: 'Removes this execution\'s lock once nothing it changed is in effect.',
     handler: 'handler',
     script: handlerSource('release_lock'),
     inputPayload: { ExecutionId: Builtin.EXECUTION_ID, LockParameter: lockParameter(instanceId) },

@@ -46,7 +46,7 @@ const PURPOSE = [
   'does not finish in that time is named with the commands to finish it, and the lock is then kept.',
 ].join(' ');
 
-const SUMMARY = `Repairs SSH access by the knowledge-center user-data swap when the SSM Agent is unreachable, undoing every change on failure and cancel. Details: runbooks/${OFFLINE_RUNBOOK}.md.`;
+const SUMMARY = `Repairs SSH access by the user-data swap when the SSM Agent is unreachable; every change is undone on failure and cancel. See runbooks/${OFFLINE_RUNBOOK}.md.`;
 
 /** The offline repair runbook (user-data swap). */
 export function offlineRunbook(): Runbook {
@@ -88,7 +88,7 @@ export function offlineRunbook(): Runbook {
   }));
   const keyPair = beforeChange(readKeyPairStep(instanceId));
   const backup = beforeChange(new ExecuteScript('BackupUserData', {
-    description: 'Keeps the original user data in the backup bucket before the first change; outputs its location and SHA-256.',
+    description: 'Keeps the original user data in the backup bucket; outputs its location and SHA-256.',
     handler: 'handler',
     script: handlerSource('backup_user_data'),
     inputPayload: {
@@ -164,7 +164,7 @@ export function offlineRunbook(): Runbook {
     timeoutSeconds: 600,
   }));
   const swap = guarded(new ExecuteScript('SwapInRepairUserData', {
-    description: 'Replaces the user data with the repair boothook user data, filled in by Automation with this execution\'s values.',
+    description: 'Replaces the user data with the repair boothook for this execution.',
     handler: 'handler',
     script: handlerSource('swap_user_data'),
     inputPayload: {
@@ -196,7 +196,7 @@ export function offlineRunbook(): Runbook {
     extraPermissions: [START_ENCRYPTED_VOLUMES],
   }));
   const waitStart = guarded(new ExecuteScript('WaitForRepairStart', {
-    description: 'Waits until the start has ended; fails at once when EC2 stopped the instance again instead of running it (e.g. Client.InternalError: the root volume\'s KMS key cannot be used), not on a stale read.',
+    description: 'Waits until the start has ended; fails at once when EC2 stopped the instance again (e.g. Client.InternalError), not on a stale read.',
     handler: 'handler',
     script: handlerSource('wait_for_start'),
     inputPayload: { InstanceId: instanceId, WaitSeconds: 270, StaleSeconds: 60 },
@@ -237,7 +237,7 @@ export function offlineRunbook(): Runbook {
       '',
       SUMMARY,
       '',
-      'Outputs: Finish.Verdict (ok, fixed or needs-fix), Preflight.PublicIp (before the stop), Finish.PublicIpAfter, RestoreUserData.UserDataRestored, Preflight.InAutoScalingGroup (Standby used), Finish.ConsoleMarker.',
+      'Outputs: Finish.Verdict, Preflight.PublicIp, Finish.PublicIpAfter, RestoreUserData.UserDataRestored, Preflight.InAutoScalingGroup, Finish.ConsoleMarker.',
     ].join('\n'),
     assumeRole: role,
     parameters: [instanceId, userName, mode, strict, recursive, ...accountRepairParameterList(params), acknowledge, bucket, allowInRecord, role],

@@ -53,7 +53,7 @@ export function instanceIdParameter(): Parameter<'String'> {
  */
 export function assumeRoleParameter(): Parameter<'String'> {
   return Parameter.string('AutomationAssumeRole', {
-    description: '(Required) ARN of the IAM role Automation assumes (the runbooks stack\'s AutomationAssumeRole output); scripts that call AWS get credentials only from it.',
+    description: '(Required) ARN of the role Automation assumes (the stack\'s AutomationAssumeRole output); scripts get credentials only from it.',
     allowedPattern: ROLE_ARN_PATTERN,
   });
 }
@@ -61,7 +61,7 @@ export function assumeRoleParameter(): Parameter<'String'> {
 /** The login user whose key sshd refuses. */
 export function userNameParameter(): Parameter<'String'> {
   return Parameter.string('UserName', {
-    description: '(Optional) The login user whose key is refused, e.g. ec2-user or ubuntu. Empty: detect the AMI\'s default user.',
+    description: '(Optional) The login user whose key is refused, e.g. ec2-user. Empty: the AMI\'s default user.',
     allowedPattern: USER_NAME_PATTERN,
     default: '',
   });
@@ -70,7 +70,7 @@ export function userNameParameter(): Parameter<'String'> {
 /** What the repair script does, in the script's own words (`--mode diagnose|fix`). */
 export function scriptModeParameter(): Parameter<'String'> {
   return Parameter.string('Mode', {
-    description: '(Optional) diagnose: report what blocks the key and change nothing on the instance. fix: repair ownership and modes that sshd refuses.',
+    description: '(Optional) diagnose: report what blocks the key, change nothing. fix: repair the ownership and modes sshd refuses.',
     allowedValues: ['diagnose', 'fix'],
     default: 'diagnose',
   });
@@ -79,7 +79,7 @@ export function scriptModeParameter(): Parameter<'String'> {
 /** Whether to set AWS's strict modes instead of the minimal fix. */
 export function strictParameter(): Parameter<'Boolean'> {
   return Parameter.boolean('Strict', {
-    description: '(Optional) true: also set home 0700, ~/.ssh 0700 and key files 0600. false: change only what sshd refuses (minimal fix).',
+    description: '(Optional) true: also set home and ~/.ssh 0700, key files 0600. false: change only what sshd refuses.',
     default: false,
   });
 }
@@ -87,7 +87,7 @@ export function strictParameter(): Parameter<'Boolean'> {
 /** Whether to give the user the whole home directory. */
 export function recursiveParameter(): Parameter<'Boolean'> {
   return Parameter.boolean('Recursive', {
-    description: '(Optional) true: also give the user every entry of the home it does not own (never through symlinks).',
+    description: '(Optional) true: also give the user every entry of the home (never through symlinks).',
     default: false,
   });
 }
@@ -95,7 +95,7 @@ export function recursiveParameter(): Parameter<'Boolean'> {
 /** The explicit consent to lose instance-store data when the instance is stopped. */
 export function acknowledgeInstanceStoreParameter(): Parameter<'Boolean'> {
   return Parameter.boolean('AcknowledgeInstanceStoreDataLoss', {
-    description: '(Optional) The offline repair stops the instance, which erases its instance-store volumes. true: proceed anyway. false: refuse when the instance type has instance-store volumes.',
+    description: '(Optional) true: stop even though the stop erases the instance-store volumes. false: refuse such instance types.',
     default: false,
   });
 }
@@ -103,7 +103,7 @@ export function acknowledgeInstanceStoreParameter(): Parameter<'Boolean'> {
 /** Where the offline repair keeps the original user data. */
 export function backupBucketParameter(): Parameter<'String'> {
   return Parameter.string('BackupS3BucketName', {
-    description: '(Optional) S3 bucket of this account (the stack\'s backup bucket) that keeps the original user data, often secret; steps see only its location and SHA-256.',
+    description: '(Optional) S3 bucket of this account that keeps the original user data (often secret); steps see its location and SHA-256.',
     allowedPattern: BUCKET_NAME_PATTERN,
     default: '',
   });
@@ -158,7 +158,7 @@ export function accountRepairParameters(): AccountRepairParameters {
 /** The explicit consent to keep the original user data in the execution record when no bucket is given. */
 export function allowUserDataInRecordParameter(): Parameter<'Boolean'> {
   return Parameter.boolean('AllowUserDataInExecutionRecord', {
-    description: '(Optional) Without BackupS3BucketName: true keeps the original user data (base64) in step outputs and inputs, readable with ssm:GetAutomationExecution; false refuses an instance with user data.',
+    description: '(Optional) No bucket: true keeps the user data in step outputs, readable with ssm:GetAutomationExecution; false refuses.',
     default: false,
   });
 }

@@ -58,7 +58,7 @@ export function undoChain(p: UndoChainProps) {
     BackupLocation: p.backup.location, Sha256: p.backup.sha256, UserDataBase64: p.backup.userDataBase64, AccountId: Builtin.ACCOUNT_ID,
   };
   const restore = new ExecuteScript('RestoreUserData', {
-    description: 'Puts the original user data back byte for byte (stopping the instance first if it runs with other user data) and re-reads it to prove it.',
+    description: 'Puts the original user data back byte for byte, stopping the instance first if needed, and re-reads it.',
     handler: 'handler',
     script: handlerSource('restore_user_data', PUT_BACK, USER_DATA_BACKUP),
     inputPayload: { ...common, ...original, GracefulStopSeconds: 240, ForcedStopSeconds: 270 },
@@ -88,7 +88,7 @@ export function undoChain(p: UndoChainProps) {
     permissions: [DESCRIBE, { actions: ['ec2:StartInstances'], resources: [INSTANCE_ARN], mutatesInstance: true }, START_ENCRYPTED_VOLUMES],
   });
   const exitStandby = new ExecuteScript('ExitStandbyIfEntered', {
-    description: 'Puts the instance back in service if it is in Standby in its Auto Scaling group, and waits for InService.',
+    description: 'Returns the instance from Standby to service and waits for InService.',
     handler: 'handler',
     script: handlerSource('exit_standby'),
     inputPayload: { ...common, InAutoScalingGroup: p.inAutoScalingGroup, AutoScalingGroupName: p.autoScalingGroupName, WaitSeconds: 540 },
@@ -103,7 +103,7 @@ export function undoChain(p: UndoChainProps) {
   });
   const release = releaseLock('ReleaseLock', p.instanceId);
   const finish = new ExecuteScript('Finish', {
-    description: 'Ends the execution: Failed with the original error if any step failed, Failed if the repair script could not repair, Success otherwise.',
+    description: 'Ends Failed with the original error if a step failed or the repair could not repair, Success otherwise.',
     handler: 'handler',
     script: handlerSource('finish'),
     inputPayload: {
@@ -128,7 +128,7 @@ export function undoChain(p: UndoChainProps) {
     ],
   });
   const cancel = new ExecuteScript('CancelCleanup', {
-    description: 'On cancel, and as second attempt when an undo step failed: within one time budget, puts back the user data, the start, service and the lock; keeps the lock and names what is left when something could not be put back.',
+    description: 'On cancel, and as second attempt after a failed undo: puts everything back within one time budget; keeps the lock and names what is left.',
     handler: 'handler',
     script: handlerSource('cancel_cleanup', PUT_BACK, USER_DATA_BACKUP),
     inputPayload: {

@@ -110,7 +110,7 @@ describe('5. console output on Xen instance types (GetConsoleOutput Latest is Ni
   test('the current runbook reads the posted output once and reports unverified, naming the hypervisor', async () => {
     const r = await runCase(current, OFFLINE_RUNBOOK, findScenario('xen-console'), undefined, 1);
     expect(r.violations).toEqual([]);
-    expect(r.failureMessage).toMatch(/unverified: instance type t2\.micro runs on the xen hypervisor/);
+    expect(r.failureMessage).toMatch(/unverified: type t2\.micro runs on the xen hypervisor/);
     expect(seconds(stepOf(r.execution, 'VerifyRepair') as StepExecution)).toBeLessThan(5);
     // Everything was still put back.
     expect(r.failureMessage).toContain('user data restored: true');

@@ -17,18 +17,13 @@ GOOD = ('ok', 'fixed', 'needs-fix')
 def step_executions(execution_id):
     ssm = boto3.client('ssm')
     ex = ssm.get_automation_execution(AutomationExecutionId=execution_id)['AutomationExecution']
-    if not ex.get('StepExecutionsTruncated'):
-        return ex.get('StepExecutions', [])
-    steps, token = [], None
-    while True:
-        if token:
-            page = ssm.describe_automation_step_executions(AutomationExecutionId=execution_id, MaxResults=50, NextToken=token)
-        else:
-            page = ssm.describe_automation_step_executions(AutomationExecutionId=execution_id, MaxResults=50)
-        steps.extend(page.get('StepExecutions', []))
-        token = page.get('NextToken')
-        if not token:
-            return steps
+    steps, token = ex.get('StepExecutions', []), ''
+    if ex.get('StepExecutionsTruncated'):
+        steps = []
+        while token is not None:
+            page = ssm.describe_automation_step_executions(AutomationExecutionId=execution_id, MaxResults=50, NextToken=token) if token else ssm.describe_automation_step_executions(AutomationExecutionId=execution_id, MaxResults=50)
+            steps, token = steps + page.get('StepExecutions', []), page.get('NextToken')
+    return steps
 
 
 def handler(events, context):

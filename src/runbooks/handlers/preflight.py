@@ -62,22 +62,19 @@ def handler(events, context):
         except ClientError as e:
             key_state = e.response['Error']['Code']
         if key_state != 'Enabled':
-            refuse.append('volume %s is under KMS key %s (%s), so EC2 could not start it again; the key policy must allow the role '
-                          'kms:CreateGrant and kms:DescribeKey' % (vol['VolumeId'], key, key_state))
+            refuse.append('volume %s is under KMS key %s (%s), so EC2 could not start it again' % (vol['VolumeId'], key, key_state))
     # Repair user data left in place by an interrupted earlier execution would be backed up as
     # the "original" and restored forever; the original is in that execution's backup.
     raw = base64.b64decode(ec2.describe_instance_attribute(InstanceId=iid, Attribute='userData').get('UserData', {}).get('Value', ''))
     found = re.search(rb'# ec2-ssh-rescue-args:[^\n]*request=([A-Za-z0-9-]+)', raw)
     if found:
         earlier, bucket = found.group(1).decode(), events.get('BucketName')
-        refuse.append('its user data is the ec2-ssh-rescue repair user data of execution %s, which did not finish; write back the original '
-                      'from its backup (%s) while the instance is stopped, then run again' % (
+        refuse.append('its user data is the repair user data of execution %s; write back the original from its backup (%s), then run again' % (
                           earlier, 's3://%s/ec2-ssh-rescue/%s/%s/user-data.bin' % (bucket, iid, earlier) if bucket else 'its BackupUserData.UserDataBase64 output'))
     elif raw and not events.get('BucketName') and str(events.get('AllowUserDataInExecutionRecord')).lower() != 'true':
         # User data often holds secrets; without a bucket the backup would be readable by anyone
         # allowed ssm:GetAutomationExecution or ssm:DescribeAutomationStepExecutions.
-        refuse.append('it has user data (%d bytes, maybe secrets) and no BackupS3BucketName was given; give one, or set '
-                      'AllowUserDataInExecutionRecord=true to keep it in this execution\'s record, readable with ssm:GetAutomationExecution' % len(raw))
+        refuse.append('it has user data (maybe secrets) and no BackupS3BucketName; give one, or AllowUserDataInExecutionRecord=true')
     group = ''
     asi = boto3.client('autoscaling').describe_auto_scaling_instances(InstanceIds=[iid])['AutoScalingInstances']
     if asi:

@@ -37,8 +37,7 @@ def handler(events, context):
             return {'Verdict': verdict, 'ConsoleMarker': line, 'Detail': ''}
         if not live:
             return {'Verdict': 'unverified', 'ConsoleMarker': '',
-                    'Detail': 'instance type %s runs on the %s hypervisor, whose console output EC2 posts only around state changes; '
-                              'log in to check, or later: aws ec2 get-console-output --instance-id %s' % (itype, hypervisor, iid)}
+                    'Detail': 'type %s runs on the %s hypervisor, whose console output is posted only at state changes; log in to check' % (itype, hypervisor)}
         if time.time() + 15 > deadline:
             return {'Verdict': 'unverified', 'ConsoleMarker': '', 'Detail': 'no report line in the live console output within %s s' % events['WaitSeconds']}
         time.sleep(15)
