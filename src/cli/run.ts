@@ -17,6 +17,7 @@ interface RunOptions {
   strict?: boolean;
   publicKey?: string;
   role?: string;
+  backupBucket?: string;
   documentPrefix?: string;
   follow?: string;
   profile?: string;
@@ -57,7 +58,13 @@ export function startParameters(req: StartRequest, doc: RunbookInfo, role: strin
   if (req.allowOffline) set('AllowOffline', '--allow-offline', 'true');
   if (req.strict) set('Strict', '--strict', 'true');
   if (req.publicKey !== undefined) set('PublicKey', '--public-key', req.publicKey);
+  if (req.backupBucket !== undefined) set('BackupS3BucketName', '--backup-bucket', req.backupBucket);
   if (role !== undefined) set('AutomationAssumeRole', '--role', role);
+  else if ('AutomationAssumeRole' in doc.parameters && doc.parameters.AutomationAssumeRole.default === undefined) {
+    // The runbooks require the role (they never run with the caller's own permissions), so
+    // starting without one would only fail at the first step.
+    throw new InputError(`the deployed ${doc.name} requires AutomationAssumeRole and no role was found; pass --role ARN (for example the AutomationAssumeRole output of the ${RUNBOOKS_STACK} stack)`);
+  }
   return p;
 }
 
@@ -130,7 +137,7 @@ async function runCommand(opts: RunOptions): Promise<number> {
   if (!Number.isInteger(pollMs) || pollMs < 50) throw new InputError(`--poll-ms must be a whole number of milliseconds >= 50, got ${opts.pollMs}`);
   const display = createDisplay(displayKind(opts.json === true, process.stdout, process.env), process.stdout);
   if (opts.follow !== undefined) {
-    const startOnly = (['instance', 'user', 'mode', 'allowOffline', 'strict', 'publicKey', 'role'] as const).filter((k) => opts[k] !== undefined);
+    const startOnly = (['instance', 'user', 'mode', 'allowOffline', 'strict', 'publicKey', 'role', 'backupBucket'] as const).filter((k) => opts[k] !== undefined);
     if (startOnly.length > 0) throw new InputError(`--follow attaches to a running execution; it does not take ${startOnly.map((k) => `--${k.replace(/[A-Z]/g, (m) => `-${m.toLowerCase()}`)}`).join(', ')}`);
     const id = checkExecutionId(opts.follow);
     const c = await connect(opts);
@@ -156,7 +163,9 @@ async function runCommand(opts: RunOptions): Promise<number> {
   if (role === undefined && c.endpointUrl === undefined) {
     const found = await roleFromStack(c);
     if (found.role !== undefined) role = found.role;
-    else display.say(`note: no --role and ${found.why ?? `no ${RUNBOOKS_STACK} stack`}; the automation runs with your own permissions`);
+    else if (!('AutomationAssumeRole' in info.parameters) || info.parameters.AutomationAssumeRole.default !== undefined) {
+      display.say(`note: no --role and ${found.why ?? `no ${RUNBOOKS_STACK} stack`}; the automation runs with your own permissions`);
+    } else throw new InputError(`no --role and ${found.why ?? `no ${RUNBOOKS_STACK} stack`}; the deployed ${info.name} requires AutomationAssumeRole: pass --role ARN`);
   }
   const parameters = startParameters(req, info, role);
   const started = await c.ssm.send(new StartAutomationExecutionCommand({ DocumentName: name, Parameters: parameters, ClientToken: randomUUID() }));
@@ -178,6 +187,7 @@ export function registerRun(program: Command, setExit: (code: number) => void = 
     .option('--strict', "also set AWS's recommended modes (home 0700, ~/.ssh 0700, keys 0600)")
     .option('--public-key <file>', 'OpenSSH public key (.pub) to install for the user')
     .option('--role <arn>', `automation role (default: the AutomationAssumeRole output of the ${RUNBOOKS_STACK} stack)`)
+    .option('--backup-bucket <name>', 'S3 bucket that keeps the original user data during an offline repair (BackupS3BucketName), e.g. the backup bucket of the runbooks stack')
     .option('--document-prefix <prefix>', 'prefix the documents were deployed with', '')
     .option('--follow <execution-id>', 'attach to an existing execution instead of starting one')
     .option('--profile <name>', 'AWS profile (shared config/credentials files)')

@@ -9,6 +9,8 @@ const INSTANCE = /^(?:arn:aws[a-z-]*:ec2:[a-z0-9-]+:\d{12}:instance\/)?i-(?:[0-9
 const USER = /^[a-z_][a-z0-9._-]{0,31}$/;
 /** IAM role ARNs (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html). */
 const ROLE_ARN = /^arn:aws[a-z0-9-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+/** S3 bucket names (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html). */
+const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 /** SSM document names: letters, digits, _ - . (CreateDocument's Name pattern). */
 const DOC_PREFIX = /^[a-zA-Z0-9_.-]*$/;
 /** Execution ids are 36 characters (StopAutomationExecution, GetAutomationExecution). */
@@ -26,6 +28,8 @@ export interface StartRequest {
   /** The public key line from --public-key. */
   readonly publicKey?: string;
   readonly role?: string;
+  /** S3 bucket for the original user data (--backup-bucket), passed as BackupS3BucketName. */
+  readonly backupBucket?: string;
   readonly documentPrefix: string;
 }
 
@@ -38,6 +42,7 @@ export interface RawStartOptions {
   readonly strict?: boolean;
   readonly publicKey?: string;
   readonly role?: string;
+  readonly backupBucket?: string;
   readonly documentPrefix?: string;
 }
 
@@ -49,11 +54,12 @@ export function checkStartOptions(o: RawStartOptions): StartRequest {
   const mode = (o.mode ?? 'diagnose').toLowerCase();
   if (mode !== 'diagnose' && mode !== 'fix') throw new InputError(`--mode must be diagnose or fix, got ${JSON.stringify(o.mode)}`);
   if (o.role !== undefined && !ROLE_ARN.test(o.role)) throw new InputError(`--role ${JSON.stringify(o.role)} is not an IAM role ARN (arn:aws:iam::123456789012:role/NAME)`);
+  if (o.backupBucket !== undefined && !BUCKET.test(o.backupBucket)) throw new InputError(`--backup-bucket ${JSON.stringify(o.backupBucket)} is not an S3 bucket name (3-63 of a-z 0-9 . -, starting and ending with a letter or digit)`);
   const prefix = o.documentPrefix ?? '';
   if (!DOC_PREFIX.test(prefix)) throw new InputError(`--document-prefix ${JSON.stringify(prefix)} may hold only letters, digits, _, - and .`);
   let publicKey: string | undefined;
   if (o.publicKey !== undefined) publicKey = readPublicKey(o.publicKey);
-  return { instance: o.instance, user: o.user, mode, allowOffline: o.allowOffline === true, strict: o.strict === true, publicKey, role: o.role, documentPrefix: prefix };
+  return { instance: o.instance, user: o.user, mode, allowOffline: o.allowOffline === true, strict: o.strict === true, publicKey, role: o.role, backupBucket: o.backupBucket, documentPrefix: prefix };
 }
 
 /** Reads one OpenSSH public key line from `file`, refusing private keys and other content. */

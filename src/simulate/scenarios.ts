@@ -101,17 +101,28 @@ export function findScenario(name: string): Scenario {
 /** Builds the world of a scenario; the target instance has a fixed id so runs compare. */
 export function buildWorld(scenario: Scenario, options: WorldOptions = {}): { world: World; instance: Instance } {
   const world = new World(options);
+  const instance = seedScenario(world, scenario, 'i-0123456789abcdef0', 'web-asg');
+  return { world, instance };
+}
+
+/**
+ * Puts a scenario into `world`: the backup bucket and its key, the scenario's KMS keys, the
+ * instance (with `instanceId`), its Auto Scaling group (`groupName`) and any lock. The served
+ * simulator (`simulate --serve`) builds each instance's world with this too, so a runbook
+ * started there finds the same bucket and keys as in the scenario runs.
+ */
+export function seedScenario(world: World, scenario: Scenario, instanceId: string, groupName: string): Instance {
   world.kms.add(BUCKET_KEY);
   world.s3.addBucket({ name: SCENARIO_BUCKET, kmsKeyId: BUCKET_KEY.keyId });
   for (const k of scenario.keys ?? []) world.kms.add(k);
-  const instance = world.ec2.add({ instanceId: 'i-0123456789abcdef0', ...scenario.instance });
-  if (scenario.group) world.autoscaling.addGroup({ name: 'web-asg', ...scenario.group }, instance);
+  const instance = world.ec2.add({ ...scenario.instance, instanceId });
+  if (scenario.group) world.autoscaling.addGroup({ name: groupName, ...scenario.group }, instance);
   const lock = scenario.lock;
   if (lock) {
     world.ssm.parameterStore.seed(`${LOCK_PARAMETER_PREFIX}${instance.instanceId}`, lock.holder);
     world.ssm.registerExecution(lock.holder, () => ({ AutomationExecutionId: lock.holder, DocumentName: 'EC2SSHRescue-FixAccessOffline', AutomationExecutionStatus: lock.holderStatus, StepExecutions: [], Outputs: {} }));
   }
-  return { world, instance };
+  return instance;
 }
 
 /**

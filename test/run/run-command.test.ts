@@ -5,7 +5,10 @@ import * as path from 'node:path';
 import { SSMClient, StartAutomationExecutionCommand } from '@aws-sdk/client-ssm';
 import { parse as parseYaml } from 'yaml';
 import { CallLog, ServedEndpoint, SsmEndpoint } from '../../src/simulate/serve';
-import { IDS, isolatedAwsEnv, RUNBOOK_DIR, startEndpoint } from '../serve/endpoint-fixture';
+import { BUCKET, IDS, isolatedAwsEnv, ROLE, RUNBOOK_DIR, startEndpoint } from '../serve/endpoint-fixture';
+
+/** The role and bucket a deployment passes (the runbooks require the role). */
+const DEPLOYED = ['--role', ROLE, '--backup-bucket', BUCKET] as const;
 
 /** The package's own executable, as `npx ec2-ssh-rescue` runs it. */
 const BIN = path.join(__dirname, '..', '..', 'scripts', 'ec2-ssh-rescue.cjs');
@@ -67,6 +70,9 @@ describe('ec2-ssh-rescue run against the served simulator', () => {
       [['--instance', IDS.online, '--document-prefix', 'Staging-'], /document Staging-EC2SSHRescue-Repair is not deployed in us-east-1/],
       [['--instance', IDS.online], /no AWS credentials: /, noCreds],
       [['--follow', 'abc'], /--follow "abc" is not an automation execution id/],
+      [['--instance', IDS.online, '--role', ROLE, '--backup-bucket', 'My_Bucket'], /--backup-bucket "My_Bucket" is not an S3 bucket name/],
+      // The runbooks require the role; without one nothing may start (no stack lookup against an endpoint).
+      [['--instance', IDS.online], /the deployed EC2SSHRescue-Repair requires AutomationAssumeRole and no role was found; pass --role ARN/],
     ];
     // PublicKey comes with a newer runbook; until the deployed one has it, --public-key must say so.
     if (!hasPublicKey) cases.push([['--instance', IDS.online, '--public-key', pub], /--public-key needs the PublicKey parameter, which the deployed EC2SSHRescue-Repair does not have/]);
@@ -80,12 +86,12 @@ describe('ec2-ssh-rescue run against the served simulator', () => {
   });
 
   test('online: a diagnose reports the findings (exit 1), then a fix repairs (exit 0)', async () => {
-    const diagnose = await run(['--instance', IDS.online]);
+    const diagnose = await run(['--instance', IDS.online, ...DEPLOYED]);
     expect(diagnose.stdout).toMatch(/verdict: +needs-fix/);
     expect(diagnose.stdout).toMatch(/path: +online/);
     expect(diagnose.stdout).toMatch(/findings:\n +- \S+ \/home\//);
     expect(diagnose.code).toBe(1);
-    const fix = await run(['--instance', IDS.online, '--mode', 'fix', '--user', 'ec2-user']);
+    const fix = await run(['--instance', IDS.online, '--mode', 'fix', '--user', 'ec2-user', ...DEPLOYED]);
     expect(fix.stdout).toMatch(/verdict: +fixed/);
     expect(fix.stdout).toMatch(/actions:\n +- chmod /);
     expect(fix.code).toBe(0);
@@ -93,7 +99,7 @@ describe('ec2-ssh-rescue run against the served simulator', () => {
   });
 
   test('offline: --json events name every step in the runbook\'s words and the two stop/start cycles; exit 0', async () => {
-    const r = await run(['--instance', IDS.inAsg, '--mode', 'fix', '--allow-offline', '--json']);
+    const r = await run(['--instance', IDS.inAsg, '--mode', 'fix', '--allow-offline', '--json', ...DEPLOYED]);
     expect(r.code).toBe(0);
     const ev = events(r.stdout);
     expect(ev[0]).toMatchObject({ type: 'started', document: 'EC2SSHRescue-Repair', parameters: { InstanceId: [IDS.inAsg], Mode: ['Fix'], AllowOffline: ['true'] } });
@@ -112,7 +118,7 @@ describe('ec2-ssh-rescue run against the served simulator', () => {
   });
 
   test('refused: an instance whose group is at its minimum size is left alone; exit 1', async () => {
-    const r = await run(['--instance', IDS.atMin, '--mode', 'fix', '--allow-offline']);
+    const r = await run(['--instance', IDS.atMin, '--mode', 'fix', '--allow-offline', ...DEPLOYED]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/: Failed after/);
     expect(r.stdout).toMatch(/why: .*Refusing to repair/);
@@ -122,7 +128,7 @@ describe('ec2-ssh-rescue run against the served simulator', () => {
   });
 
   test('cancelled: Ctrl-C asks, "y" cancels, and the cancel cleanup is shown to the end; exit 3', async () => {
-    const child = start(['--instance', IDS.offline, '--mode', 'fix', '--allow-offline', '--json']);
+    const child = start(['--instance', IDS.offline, '--mode', 'fix', '--allow-offline', '--json', ...DEPLOYED]);
     const done = finish(child);
     let buffered = '';
     let interrupted = false;
@@ -151,7 +157,7 @@ describe('ec2-ssh-rescue run against the served simulator', () => {
 
   test('--follow attaches to an execution started elsewhere', async () => {
     const ssm = new SSMClient({ endpoint: served.url, region: 'us-east-1', credentials: { accessKeyId: 'AKIDLOCALTEST', secretAccessKey: 'local-test-secret' } });
-    const { AutomationExecutionId: id } = await ssm.send(new StartAutomationExecutionCommand({ DocumentName: 'EC2SSHRescue-Repair', Parameters: { InstanceId: [IDS.online2], Mode: ['Fix'] } }));
+    const { AutomationExecutionId: id } = await ssm.send(new StartAutomationExecutionCommand({ DocumentName: 'EC2SSHRescue-Repair', Parameters: { InstanceId: [IDS.online2], Mode: ['Fix'], AutomationAssumeRole: [ROLE] } }));
     ssm.destroy();
     const r = await run(['--follow', String(id)]);
     expect(r.stdout).toMatch(new RegExp(`following EC2SSHRescue-Repair ${String(id)}`));

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { checkInvariants, snapshot } from '../../src/simulate';
 import { ServedEndpoint, SsmEndpoint } from '../../src/simulate/serve';
-import { IDS, isolatedAwsEnv, RUNBOOK_DIR, sleep, startEndpoint } from './endpoint-fixture';
+import { BUCKET, IDS, isolatedAwsEnv, RUNBOOK_DIR, ROLE, sleep, startEndpoint } from './endpoint-fixture';
 
 /** Debian's AWS CLI v2 (apt: awscli); never another `aws` on PATH. */
 const AWS = '/usr/bin/aws';
@@ -68,7 +68,7 @@ const body = (): void => {
     const listed = await aws(url, 'list-documents', '--filters', 'Key=Name,Values=Copy-FixAccessOnline');
     expect((listed.DocumentIdentifiers as Json[]).map((d) => d.Name)).toEqual(['Copy-FixAccessOnline']);
 
-    const started = await aws(url, 'start-automation-execution', '--document-name', 'EC2SSHRescue-Repair', '--parameters', `InstanceId=${IDS.online2},Mode=Diagnose`);
+    const started = await aws(url, 'start-automation-execution', '--document-name', 'EC2SSHRescue-Repair', '--parameters', `InstanceId=${IDS.online2},Mode=Diagnose,AutomationAssumeRole=${ROLE}`);
     const id = String(started.AutomationExecutionId);
     const e = await waitEnd(url, id);
     expect(e.AutomationExecutionStatus).toBe('Success');
@@ -83,7 +83,7 @@ const body = (): void => {
     const world = fast.endpoint.worldOf(IDS.inAsg);
     const before = snapshot(world, IDS.inAsg);
     const started = await aws(url, 'start-automation-execution', '--document-name', 'EC2SSHRescue-Repair',
-      '--parameters', `InstanceId=${IDS.inAsg},Mode=Fix,AllowOffline=true`);
+      '--parameters', `InstanceId=${IDS.inAsg},Mode=Fix,AllowOffline=true,AutomationAssumeRole=${ROLE},BackupS3BucketName=${BUCKET}`);
     const id = String(started.AutomationExecutionId);
     const e = await waitEnd(url, id);
     expect(e.AutomationExecutionStatus).toBe('Success');
@@ -102,7 +102,7 @@ const body = (): void => {
     const world = slow.endpoint.worldOf(IDS.offline2);
     const before = snapshot(world, IDS.offline2);
     const started = await aws(url, 'start-automation-execution', '--document-name', 'EC2SSHRescue-Repair',
-      '--parameters', `InstanceId=${IDS.offline2},Mode=Fix,AllowOffline=true`);
+      '--parameters', `InstanceId=${IDS.offline2},Mode=Fix,AllowOffline=true,AutomationAssumeRole=${ROLE},BackupS3BucketName=${BUCKET}`);
     const id = String(started.AutomationExecutionId);
     const running = await execution(url, id);
     expect(running.AutomationExecutionStatus).toBe('InProgress');

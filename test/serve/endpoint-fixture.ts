@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { findScenario } from '../../src/simulate/scenarios';
+import { findScenario, SCENARIO_BUCKET, SCENARIO_ROLE_ARN } from '../../src/simulate/scenarios';
 import { CallLog, parseScenarioMap, serveEndpoint, ServedEndpoint, SsmEndpoint } from '../../src/simulate/serve';
 
 export const RUNBOOK_DIR = path.join(__dirname, '..', '..', 'runbooks');
@@ -14,6 +14,13 @@ export const IDS = {
   offline2: 'i-0b0b0b0b0b0b0b0b3',
   atMin: 'i-0c0c0c0c0c0c0c0c1',
 } as const;
+
+/**
+ * The role and backup bucket every start passes, as a deployment does: the runbooks require
+ * AutomationAssumeRole, and the served worlds hold this bucket (src/simulate/scenarios.ts).
+ */
+export const ROLE = SCENARIO_ROLE_ARN;
+export const BUCKET = SCENARIO_BUCKET;
 
 export const SCENARIO_MAP = `${IDS.inAsg}=in-asg,${IDS.offline}=agent-offline,${IDS.offline2}=agent-offline,${IDS.atMin}=in-asg-at-min`;
 

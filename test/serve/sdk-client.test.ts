@@ -11,7 +11,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import { checkInvariants, snapshot } from '../../src/simulate';
 import { ServedEndpoint, SsmEndpoint } from '../../src/simulate/serve';
-import { IDS, sleep, startEndpoint } from './endpoint-fixture';
+import { BUCKET, IDS, ROLE, sleep, startEndpoint } from './endpoint-fixture';
 
 /** The AWS SDK for JavaScript v3 against the simulator served as an SSM endpoint. */
 describe('SSMClient (AWS SDK v3) against simulate --serve', () => {
@@ -50,7 +50,7 @@ describe('SSMClient (AWS SDK v3) against simulate --serve', () => {
   test('a diagnose on an online node runs to completion and changes nothing', async () => {
     const world = endpoint.worldOf(IDS.online);
     const before = snapshot(world, IDS.online);
-    const { AutomationExecutionId: id } = await ssm.send(new StartAutomationExecutionCommand({ DocumentName: 'EC2SSHRescue-Repair', Parameters: { InstanceId: [IDS.online] } }));
+    const { AutomationExecutionId: id } = await ssm.send(new StartAutomationExecutionCommand({ DocumentName: 'EC2SSHRescue-Repair', Parameters: { InstanceId: [IDS.online], AutomationAssumeRole: [ROLE] } }));
     expect(await waitEnd(id as string)).toBe('Success');
     const e = (await ssm.send(new GetAutomationExecutionCommand({ AutomationExecutionId: id }))).AutomationExecution;
     expect(e?.Outputs?.['ResolveTarget.Path']).toEqual(['online']);
@@ -66,11 +66,11 @@ describe('SSMClient (AWS SDK v3) against simulate --serve', () => {
     const before = snapshot(world, IDS.inAsg);
     const token = randomUUID();
     const { AutomationExecutionId: id } = await ssm.send(new StartAutomationExecutionCommand({
-      DocumentName: 'EC2SSHRescue-Repair', Parameters: { InstanceId: [IDS.inAsg], Mode: ['Fix'], AllowOffline: ['true'] }, ClientToken: token,
+      DocumentName: 'EC2SSHRescue-Repair', Parameters: { InstanceId: [IDS.inAsg], Mode: ['Fix'], AllowOffline: ['true'], AutomationAssumeRole: [ROLE], BackupS3BucketName: [BUCKET] }, ClientToken: token,
     }));
     // The same ClientToken with the same request is the same execution.
     const again = await ssm.send(new StartAutomationExecutionCommand({
-      DocumentName: 'EC2SSHRescue-Repair', Parameters: { InstanceId: [IDS.inAsg], Mode: ['Fix'], AllowOffline: ['true'] }, ClientToken: token,
+      DocumentName: 'EC2SSHRescue-Repair', Parameters: { InstanceId: [IDS.inAsg], Mode: ['Fix'], AllowOffline: ['true'], AutomationAssumeRole: [ROLE], BackupS3BucketName: [BUCKET] }, ClientToken: token,
     }));
     expect(again.AutomationExecutionId).toBe(id);
     // While it runs, the child is found by its parent and shows a step in progress.
@@ -108,7 +108,7 @@ describe('SSMClient (AWS SDK v3) against simulate --serve', () => {
     const world = endpoint.worldOf(IDS.offline);
     const before = snapshot(world, IDS.offline);
     const { AutomationExecutionId: id } = await ssm.send(new StartAutomationExecutionCommand({
-      DocumentName: 'EC2SSHRescue-Repair', Parameters: { InstanceId: [IDS.offline], Mode: ['Fix'], AllowOffline: ['true'] },
+      DocumentName: 'EC2SSHRescue-Repair', Parameters: { InstanceId: [IDS.offline], Mode: ['Fix'], AllowOffline: ['true'], AutomationAssumeRole: [ROLE], BackupS3BucketName: [BUCKET] },
     }));
     // Cancel once the instance has been stopped for the repair.
     let childId: string | undefined;
@@ -135,7 +135,7 @@ describe('SSMClient (AWS SDK v3) against simulate --serve', () => {
   });
 
   test('bad requests get the model\'s errors, and no response broke the model', async () => {
-    await expect(ssm.send(new StartAutomationExecutionCommand({ DocumentName: 'EC2SSHRescue-Repair', Parameters: { InstanceId: ['not-an-instance'] } })))
+    await expect(ssm.send(new StartAutomationExecutionCommand({ DocumentName: 'EC2SSHRescue-Repair', Parameters: { InstanceId: ['not-an-instance'], AutomationAssumeRole: [ROLE] } })))
       .rejects.toMatchObject({ name: 'InvalidAutomationExecutionParametersException' });
     await expect(ssm.send(new StartAutomationExecutionCommand({ DocumentName: 'Nope-Repair', Parameters: { InstanceId: [IDS.online] } })))
       .rejects.toMatchObject({ name: 'AutomationDefinitionNotFoundException' });

@@ -5,7 +5,7 @@ import { AutomationDocument, parseDocument, StepSpec } from '../document';
 import { StepHooks } from '../interpreter/execution';
 import { AutomationExecution } from '../interpreter/execution-types';
 import { ParameterError, resolveParameters } from '../interpreter/parameters';
-import { Scenario } from '../scenarios';
+import { Scenario, seedScenario } from '../scenarios';
 import { Simulator } from '../simulator';
 import { World } from '../world/world';
 
@@ -305,10 +305,9 @@ export class SsmEndpoint {
       const scenario = (instanceId !== undefined ? this.options.scenarioMap.get(instanceId) : undefined) ?? this.options.defaultScenario;
       // A seed per world keeps execution ids distinct between instances.
       const world = new World({ seed: this.worldSeed++ * 7919, accountId: this.accountId, region: this.region });
-      if (instanceId !== undefined) {
-        const instance = world.ec2.add({ ...scenario.instance, instanceId });
-        if (scenario.group) world.autoscaling.addGroup({ name: `asg-${instanceId.slice(2, 10)}`, ...scenario.group }, instance);
-      }
+      // The scenario's backup bucket and KMS keys come with the instance: the runbooks keep the
+      // original user data in a bucket (BackupS3BucketName) and check volume keys before a stop.
+      if (instanceId !== undefined) seedScenario(world, scenario, instanceId, `asg-${instanceId.slice(2, 10)}`);
       const now = Date.now();
       served = { world, scenario, epochWall: now, anchorWall: now, anchorVirtual: 0, running: 0 };
       this.worlds.set(key, served);
