@@ -94,7 +94,7 @@ describe('2. customer managed KMS keys (kms-iam-ec2-permission)', () => {
     const e = await current.run(world, OFFLINE_RUNBOOK, { ...scenarioParameters(current.documents.get(OFFLINE_RUNBOOK)!, instance), BackupS3BucketName: 'locked-bucket' });
     expect(e.AutomationExecutionStatus).toBe('Failed');
     expect(stepOf(e, 'BackupUserData')?.FailureMessage).toMatch(/AccessDenied.*kms:GenerateDataKey/);
-    expect(e.StepExecutions.map((s) => s.StepName)).toEqual(['TakeLock', 'Preflight', 'BackupUserData', 'Unlock', 'Finish']);
+    expect(e.StepExecutions.map((s) => s.StepName)).toEqual(['TakeLock', 'Preflight', 'ReadKeyPair', 'BackupUserData', 'Unlock', 'Finish']);
     expect(world.stateLog).toEqual([]);
   });
 });
