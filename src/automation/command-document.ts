@@ -2,7 +2,7 @@ import { DocumentBuildError, refsIn } from './document';
 import { Rendered } from './input';
 import { Parameter } from './parameter';
 import { Permission } from './permission';
-import { assertSize, generatedHeader, toJson, toYaml } from './render';
+import { renderJson, renderYaml } from './render';
 
 /**
  * Most seconds one `aws:runShellScript` step may run: the plugin's `timeoutSeconds` input, like
@@ -83,16 +83,12 @@ export class CommandDocument {
 
   /** The document as YAML with a generated-file header. */
   toYaml(): string {
-    const yaml = toYaml(this.content, generatedHeader(this.props.source ?? 'src/runbooks'));
-    assertSize(this.name, yaml);
-    return yaml;
+    return renderYaml(this.name, this.content, this.props.source ?? 'src/runbooks');
   }
 
   /** The document as JSON. */
   toJson(): string {
-    const json = toJson(this.content);
-    assertSize(this.name, json);
-    return json;
+    return renderJson(this.name, this.content);
   }
 
   /**

@@ -3,7 +3,7 @@ import { mergePermissions, Permission } from './permission';
 import { Parameter } from './parameter';
 import { Ref } from './ref';
 import { narrowPermission } from './resource-narrowing';
-import { assertSize, generatedHeader, toJson, toYaml } from './render';
+import { renderJson, renderYaml } from './render';
 import { Step } from './step';
 import { analyzeStepGraph } from './validate/step-graph';
 
@@ -67,16 +67,12 @@ export class AutomationDocument {
 
   /** The document as YAML with a generated-file header. */
   toYaml(): string {
-    const yaml = toYaml(this.content, generatedHeader(this.props.source ?? 'src/runbooks'));
-    assertSize(this.name, yaml);
-    return yaml;
+    return renderYaml(this.name, this.content, this.props.source ?? 'src/runbooks');
   }
 
   /** The document as JSON. */
   toJson(): string {
-    const json = toJson(this.content);
-    assertSize(this.name, json);
-    return json;
+    return renderJson(this.name, this.content);
   }
 
   /** Every IAM permission the steps declare, narrowed to account-wide ARN patterns where the action allows it, merged. */

@@ -35,3 +35,17 @@ export function assertSize(name: string, rendered: string): void {
     throw new Error(`Document ${name}: ${bytes} bytes exceeds the ${MAX_DOCUMENT_BYTES}-byte SSM document limit — move large content out (for example into an attachment) or split the runbook`);
   }
 }
+
+/** A document's YAML with the generated-file header naming `source`; refused when larger than SSM accepts. */
+export function renderYaml(name: string, content: object, source: string): string {
+  const yaml = toYaml(content, generatedHeader(source));
+  assertSize(name, yaml);
+  return yaml;
+}
+
+/** A document's JSON; refused when larger than SSM accepts. */
+export function renderJson(name: string, content: object): string {
+  const json = toJson(content);
+  assertSize(name, json);
+  return json;
+}
