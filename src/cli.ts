@@ -21,7 +21,7 @@ function load<T>(path: string): T {
 /**
  * Each subcommand lives in src/cli/<name>.ts and is loaded only when it is the one asked for:
  * `run` pulls in the AWS SDK, `permissions` the CDK, `simulate` the simulator, and loading all of
- * them costs about a second of start-up that `validate FILE` should not pay.
+ * them costs about half a second of CPU at start-up that `validate FILE` should not pay.
  */
 const SUBCOMMANDS: Readonly<Record<string, () => Register>> = {
   synth: () => load<typeof import('./cli/synth')>('./cli/synth').registerSynth,
