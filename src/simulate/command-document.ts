@@ -1,5 +1,5 @@
 import { parse as parseYaml } from 'yaml';
-import { ParameterSpec } from './document';
+import { isRecord, ParameterSpec, parseDocumentText, parseParameters } from './document';
 import { DocumentError } from './errors';
 
 /** One `aws:runShellScript` step of a Command document as the simulator runs it. */
@@ -18,10 +18,6 @@ export interface CommandDocumentSpec {
   readonly steps: readonly ShellStepSpec[];
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 /** Whether a document's text is a Command document (schemaVersion 1.2, 2.0 or 2.2) rather than a runbook. */
 export function isCommandDocumentText(text: string): boolean {
   try {
@@ -38,19 +34,10 @@ export function isCommandDocumentText(text: string): boolean {
  * https://docs.aws.amazon.com/systems-manager/latest/userguide/documents-command-ssm-plugin-reference.html#aws-runShellScript
  */
 export function parseCommandDocument(text: string, name: string): CommandDocumentSpec {
-  let raw: unknown;
-  try {
-    raw = parseYaml(text);
-  } catch (e) {
-    throw new DocumentError(name, `not valid YAML/JSON: ${(e as Error).message}`);
-  }
+  const raw = parseDocumentText(text, name);
   if (!isRecord(raw) || raw.schemaVersion !== '2.2') throw new DocumentError(name, 'a Command document must have schemaVersion 2.2');
   if (!Array.isArray(raw.mainSteps) || raw.mainSteps.length === 0) throw new DocumentError(name, 'mainSteps must be a non-empty list');
-  const parameters: Record<string, ParameterSpec> = {};
-  for (const [key, spec] of Object.entries(isRecord(raw.parameters) ? raw.parameters : {})) {
-    if (!isRecord(spec) || typeof spec.type !== 'string') throw new DocumentError(name, `parameter ${key} needs a type`);
-    parameters[key] = spec as unknown as ParameterSpec;
-  }
+  const parameters = parseParameters(name, raw.parameters);
   const steps = raw.mainSteps.map((s: unknown, n: number): ShellStepSpec => {
     if (!isRecord(s) || typeof s.name !== 'string') throw new DocumentError(name, `mainSteps[${n}] needs a name`);
     if (s.action !== 'aws:runShellScript') throw new DocumentError(name, `step ${s.name}: the simulated agent runs only aws:runShellScript, not ${String(s.action)}`);

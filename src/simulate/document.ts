@@ -50,28 +50,39 @@ export interface AutomationDocument {
 
 const PARAMETER_TYPES: readonly string[] = ['String', 'StringList', 'Integer', 'Boolean', 'MapList', 'StringMap'];
 
-function isRecord(v: unknown): v is Record<string, unknown> {
+/** Whether a parsed value is a YAML mapping (not null, not a list). */
+export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Parses the rendered YAML (or JSON) of an Automation document. */
-export function parseDocument(text: string, name: string): AutomationDocument {
-  let raw: unknown;
+/** The document text parsed as YAML (JSON is YAML); a parse error names the document. */
+export function parseDocumentText(text: string, name: string): unknown {
   try {
-    raw = parseYaml(text);
+    return parseYaml(text) as unknown;
   } catch (e) {
     throw new DocumentError(name, `not valid YAML/JSON: ${(e as Error).message}`);
   }
-  if (!isRecord(raw)) throw new DocumentError(name, 'the document must be a mapping');
-  if (raw.schemaVersion !== '0.3') throw new DocumentError(name, `schemaVersion must be '0.3' for Automation, got ${JSON.stringify(raw.schemaVersion)}`);
-  if (!Array.isArray(raw.mainSteps) || raw.mainSteps.length === 0) throw new DocumentError(name, 'mainSteps must be a non-empty list');
+}
+
+/** A document's `parameters` section; every parameter needs one of the types SSM documents take. */
+export function parseParameters(name: string, section: unknown): Record<string, ParameterSpec> {
   const parameters: Record<string, ParameterSpec> = {};
-  for (const [key, spec] of Object.entries(isRecord(raw.parameters) ? raw.parameters : {})) {
+  for (const [key, spec] of Object.entries(isRecord(section) ? section : {})) {
     if (!isRecord(spec) || typeof spec.type !== 'string' || !PARAMETER_TYPES.includes(spec.type)) {
       throw new DocumentError(name, `parameter ${key} needs a type (one of ${PARAMETER_TYPES.join(', ')})`);
     }
     parameters[key] = spec as unknown as ParameterSpec;
   }
+  return parameters;
+}
+
+/** Parses the rendered YAML (or JSON) of an Automation document. */
+export function parseDocument(text: string, name: string): AutomationDocument {
+  const raw = parseDocumentText(text, name);
+  if (!isRecord(raw)) throw new DocumentError(name, 'the document must be a mapping');
+  if (raw.schemaVersion !== '0.3') throw new DocumentError(name, `schemaVersion must be '0.3' for Automation, got ${JSON.stringify(raw.schemaVersion)}`);
+  if (!Array.isArray(raw.mainSteps) || raw.mainSteps.length === 0) throw new DocumentError(name, 'mainSteps must be a non-empty list');
+  const parameters = parseParameters(name, raw.parameters);
   const steps = raw.mainSteps.map((s, n) => parseStep(name, s, `mainSteps[${n}]`));
   const seen = new Set<string>();
   const check = (list: readonly StepSpec[]): void => {
